@@ -1,0 +1,105 @@
+"""Message catalogs (gettext `.po`, read with Babel) and locale-aware formatting of money and time.
+
+Messages are addressed by key (`eligibility.only_starter`); each language has its own catalog in
+`rules/locale/<lang>/LC_MESSAGES/rules.po`, and a test keeps the two in step. Placeholders use
+`str.format` names (`{amount}`), flagged `python-brace-format` in the catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Final
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from rules.money import Money
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "MissingMessageError",
+    "catalog",
+    "format_date",
+    "format_datetime",
+    "format_money",
+    "format_number",
+    "locale_for",
+    "text",
+]
+
+LANGS: Final = ("en", "ja")
+DEFAULT_LANG: Final = "en"
+_LOCALES: Final = {"en": "en_US", "ja": "ja_JP"}
+
+
+class MissingMessageError(KeyError):
+    """A message key absent from a catalog: a programming error, caught by the catalog test."""
+
+
+def locale_for(lang: str) -> str:
+    """The Babel locale used to format numbers and dates for `lang`."""
+    return _LOCALES.get(lang, _LOCALES[DEFAULT_LANG])
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r} (expected one of: {', '.join(LANGS)})")
+    return lang
+
+
+@cache
+def catalog(lang: str, domain: str = "rules", package: str = "rules") -> Mapping[str, str]:
+    """The messages of `domain` in `lang`, keyed by message id. Read once, then cached."""
+    source = resources.files(package) / "locale" / _check_lang(lang) / "LC_MESSAGES"
+    with (source / f"{domain}.po").open("rb") as handle:
+        po = read_po(handle, locale=locale_for(lang))
+    messages: dict[str, str] = {}
+    for message in po:
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str):
+            messages[message.id] = message.string
+    return messages
+
+
+def text(key: str, lang: str, /, **params: object) -> str:
+    """The message `key` in `lang` with `params` substituted (already formatted as strings)."""
+    try:
+        template = catalog(lang)[key]
+    except KeyError:
+        raise MissingMessageError(f"message {key!r} missing from the {lang!r} catalog") from None
+    return template.format(**params) if params else template
+
+
+def format_money(money: Money, lang: str) -> str:
+    """`$160.00` in English, `￥19,200` in Japanese; the currency's own minor unit."""
+    return str(format_currency(money.amount, money.currency, locale=locale_for(lang)))
+
+
+def format_number(value: Decimal | int, lang: str) -> str:
+    """A plain number with the language's grouping."""
+    return str(format_decimal(value, locale=locale_for(lang)))
+
+
+def format_date(value: date, lang: str) -> str:
+    """`Fri, Dec 5, 2025` or `2025年12月5日(金)`."""
+    pattern = "EEE, MMM d, y" if lang == "en" else "y年M月d日(EEE)"
+    return str(_babel_date(value, pattern, locale=locale_for(lang)))
+
+
+def format_datetime(value: datetime, lang: str, tz: tzinfo | None = None) -> str:
+    """An aware datetime in the reader's time zone (`tz`, else its own): `Wed 26 Nov 16:00 JST`.
+
+    The zone abbreviation comes from the tz database, which names zones CLDR leaves numeric.
+    """
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes cannot be shown: the instant is unknown")
+    shown = value.astimezone(tz) if tz is not None else value
+    pattern = "EEE d MMM HH:mm" if lang == "en" else "M月d日(EEE) HH:mm"
+    stamp = _babel_datetime(shown, pattern, tzinfo=shown.tzinfo, locale=locale_for(lang))
+    return f"{stamp} {shown.tzname()}"
