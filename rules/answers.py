@@ -142,6 +142,9 @@ def _param_text(value: Param, lang: str, viewer: Viewer, tz: tzinfo | None) -> s
 def render_reason(item: Reason, lang: str, viewer: Viewer = HUBSPOT, tz: tzinfo | None = None) -> str:
     """One reason as text in `lang`, for `viewer`, with times shown in `tz`."""
     params = {name: _param_text(value, lang, viewer, tz) for name, value in item.params.items()}
+    count = item.params.get("count")
+    if isinstance(count, int) and not isinstance(count, bool):
+        return i18n.plural_text(item.key, lang, count, **params)
     return i18n.text(item.key, lang, **params)
 
 

@@ -122,7 +122,7 @@ def consequence(*, breaches: int, last_step: str | None = None) -> Answer:
         index = 0 if last_step is None else CONSEQUENCE_LADDER.index(last_step) + 1
         suggested = CONSEQUENCE_LADDER[min(index, len(CONSEQUENCE_LADDER) - 1)]
         reasons.append(reason("consequence.suggest", step=Term("consequence", suggested),
-                              breaches=breaches))
+                              count=breaches))
         if suggested == "warning":
             reasons.append(reason("consequence.warning_by_email"))
         if breaches >= 3:

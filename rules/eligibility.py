@@ -31,8 +31,13 @@ class Assessment:
 
     @property
     def counted(self) -> tuple[LineItem, ...]:
-        """Items that earn credit when the deal qualifies (qualifying ones and bundled Starter)."""
-        return self.qualifying + self.bundled_starters if self.qualifying else ()
+        """Items that earn credit when the deal qualifies (qualifying ones and bundled Starter).
+
+        While an item awaits review (its Starter line's credit unknown), it is counted as it
+        would be once confirmed, so a `needs_review` answer shows what is at stake.
+        """
+        qualifying = self.qualifying or self.unknown
+        return qualifying + self.bundled_starters if qualifying else ()
 
     def counted_mrr(self, currency: str) -> Money:
         """The MRR of the counted items."""

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.messages.pofile import read_po
@@ -31,6 +32,7 @@ __all__ = [
     "format_money",
     "format_number",
     "locale_for",
+    "plural_text",
     "text",
 ]
 
@@ -76,9 +78,18 @@ def text(key: str, lang: str, /, **params: object) -> str:
     return template.format(**params) if params else template
 
 
+def plural_text(key: str, lang: str, count: int, /, **params: object) -> str:
+    """The plural form of `key` for `count` (`key.one`, `key.other`, by CLDR's rules for `lang`)."""
+    form = Locale.parse(locale_for(lang)).plural_form(count)
+    forms = catalog(lang)
+    chosen = f"{key}.{form}" if f"{key}.{form}" in forms else f"{key}.other"
+    return text(chosen, lang, **params)
+
+
 def format_money(money: Money, lang: str) -> str:
     """`$160.00` in English, `￥19,200` in Japanese; the currency's own minor unit."""
-    return str(format_currency(money.amount, money.currency, locale=locale_for(lang)))
+    shown = money.rounded()  # half up, as the accruals are; Babel alone would round half even
+    return str(format_currency(shown.amount, shown.currency, locale=locale_for(lang)))
 
 
 def format_number(value: Decimal | int, lang: str) -> str:

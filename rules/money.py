@@ -7,7 +7,7 @@ the currency rather than a hard-coded table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
@@ -101,6 +101,10 @@ class Money:
     def rounded(self) -> Money:
         """Round half up to the currency's minor unit."""
         return Money(self.amount.quantize(minor_unit(self.currency), ROUND_HALF_UP), self.currency)
+
+    def truncated(self) -> Money:
+        """Cut (toward zero) to the minor unit: for showing a converted amount beside a threshold."""
+        return Money(self.amount.quantize(minor_unit(self.currency), ROUND_DOWN), self.currency)
 
     def max_zero(self) -> Money:
         """This amount, or zero when it is negative."""

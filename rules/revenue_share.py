@@ -115,7 +115,7 @@ def revenue_share_schedule(
     ]
     if terminated_on is not None and len(accruals) < term:
         reasons.append(reason("revenue_share.terminated", day=terminated_on,
-                              months=len(accruals)))
+                              count=len(accruals)))
     reasons.append(reason("revenue_share.rounding"))
     outcome = Outcome.ELIGIBLE if accruals else Outcome.NOT_ELIGIBLE
     fields = {

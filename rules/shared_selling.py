@@ -121,10 +121,10 @@ def pdm_support(sourced_mrr_outside_region: Money, *, fx: Mapping[str, Decimal] 
         return Answer("pdm_support", Outcome.NEEDS_REVIEW, (missing,), cites)
     threshold = PDM_SUPPORT_THRESHOLD_USD
     if threshold < usd:
-        reasons = (reason("pdm_support.over", usd=usd.rounded(), threshold=threshold),
+        reasons = (reason("pdm_support.over", usd=usd.truncated(), threshold=threshold),
                    reason("pdm_support.invitation"))
         return Answer("pdm_support", Outcome.ELIGIBLE, reasons, cites,
-                      {"mrr_usd": str(usd.rounded().amount)})
-    under = reason("pdm_support.under", usd=usd.rounded(), threshold=threshold)
+                      {"mrr_usd": str(usd.truncated().amount)})
+    under = reason("pdm_support.under", usd=usd.truncated(), threshold=threshold)
     return Answer("pdm_support", Outcome.NOT_ELIGIBLE, (under,), cites,
-                  {"mrr_usd": str(usd.rounded().amount)})
+                  {"mrr_usd": str(usd.truncated().amount)})

@@ -61,9 +61,10 @@ def upmarket_referral(
         if usd is None:
             reviews.append(reason("upmarket.no_rate", currency=mrr.currency))
         else:
-            fields["mrr_usd"] = str(usd.rounded().amount)
+            shown = usd.truncated()  # 2,999.9987 shows as 2,999.99, never as the threshold
+            fields["mrr_usd"] = str(shown.amount)
             if usd < MRR_THRESHOLD_USD:
-                fails.append(reason("upmarket.mrr_below", mrr=mrr, usd=usd.rounded(),
+                fails.append(reason("upmarket.mrr_below", mrr=mrr, usd=shown,
                                     threshold=MRR_THRESHOLD_USD))
     if not deal.poi_signed:
         fails.append(reason("upmarket.poi"))
