@@ -22,6 +22,7 @@ from rules.vocabulary import Outcome, Role
 __all__ = [
     "Answer",
     "ConfidentialityError",
+    "Localized",
     "PartnerName",
     "Reason",
     "Term",
@@ -42,13 +43,25 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Localized:
+    """Text that comes already translated from elsewhere (a holiday's name from `holidays`)."""
+
+    en: str
+    ja: str
+
+    def text(self, lang: str) -> str:
+        """The text in `lang`, English when it has no Japanese."""
+        return (self.ja or self.en) if lang == "ja" else self.en
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerName:
     """A partner organisation's name: shown to HubSpot staff, never to another partner."""
 
     name: str
 
 
-Param = str | int | Decimal | Money | date | datetime | Term | PartnerName
+Param = str | int | Decimal | Money | date | datetime | Term | PartnerName | Localized
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +139,8 @@ def _param_text(value: Param, lang: str, viewer: Viewer, tz: tzinfo | None) -> s
         return value.name
     if isinstance(value, Term):
         return _term_text(value, lang)
+    if isinstance(value, Localized):
+        return value.text(lang)
     if isinstance(value, Money):
         return i18n.format_money(value, lang)
     if isinstance(value, bool):

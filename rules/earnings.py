@@ -8,7 +8,7 @@ from typing import Any
 
 from rules.answers import Answer, Reason, combine, reason
 from rules.eligibility import assess, eligibility
-from rules.facts import Deal, Partner
+from rules.facts import Deal, LineItem, Partner
 from rules.money import Money
 from rules.sections import Section
 from rules.upmarket import upmarket_referral
@@ -41,13 +41,21 @@ def earnings(deal: Deal, partner: Partner, *, fx: Mapping[str, Decimal] | None =
     """
     cites = [Section.COMMISSION_RATES, Section.SALES_MOTIONS]
     verdict = eligibility(deal, partner)
+    own = assess(deal).own_lines
     if verdict.outcome is Outcome.NOT_ELIGIBLE:
         why = [r for r in verdict.reasons if r.key != "eligibility.discretion"]
+        if own:
+            return _own_lines_only(deal, partner, own, why)
         return _nothing([*why, reason("earnings.deal_not_eligible")],
                         [*cites, *verdict.citations])
-    if not deal.poi_signed:
-        return _nothing([reason("earnings.no_poi"), reason("poi.partner_responsibility")],
-                        [*cites, Section.POI])
+    if not deal.poi_by_close:
+        late = deal.poi_late and deal.poi_signed_on and deal.close_date
+        why = [reason("poi.after_close", signed=deal.poi_signed_on, close=deal.close_date)
+               if late and deal.poi_signed_on and deal.close_date else reason("earnings.no_poi"),
+               reason("poi.partner_responsibility")]
+        if own:
+            return _own_lines_only(deal, partner, own, why)
+        return _nothing(why, [*cites, Section.POI])
     reasons: list[Reason] = []
     outcome = Outcome.ELIGIBLE
     sold_credit = partner.is_solutions_partner
@@ -88,7 +96,25 @@ def earnings(deal: Deal, partner: Partner, *, fx: Mapping[str, Decimal] | None =
         monthly = counted.times(REVENUE_SHARE_RATE).rounded()
         fields["monthly"] = monthly
         reasons.append(reason("earnings.monthly", monthly=monthly, mrr=counted))
+    if own:
+        reasons.append(reason("earnings.own_line_upsell"))
+        cites.append(Section.UPSELL)
     return Answer("earnings", outcome, tuple(reasons), combine(cites), fields)
+
+
+def _own_lines_only(deal: Deal, partner: Partner, own: tuple[LineItem, ...],
+                    why: list[Reason]) -> Answer:
+    """Upsells of lines the partner already holds credit on earn automatically, involved or not."""
+    mrr = Money.zero(own[0].mrr.currency)
+    for item in own:
+        mrr = mrr + item.mrr
+    monthly = mrr.times(REVENUE_SHARE_RATE).rounded()
+    reasons = [*why, reason("earnings.own_line_upsell"),
+               reason("earnings.monthly", monthly=monthly, mrr=mrr)]
+    fields = {"revenue_share": True, "sold_mrr_credit": partner.is_solutions_partner,
+              "months": partner.months_of_revenue_share, "monthly": monthly}
+    cites = (Section.UPSELL, Section.COMMISSION_RATES, Section.REVENUE_SHARE)
+    return Answer("earnings", Outcome.ELIGIBLE, tuple(reasons), cites, fields)
 
 
 def sold_mrr(mrr_now: Money, mrr_year_ago: Money, *, credit_established: bool = False) -> Answer:

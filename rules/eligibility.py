@@ -26,6 +26,7 @@ class Assessment:
     qualifying: tuple[LineItem, ...]
     bundled_starters: tuple[LineItem, ...]
     unknown: tuple[LineItem, ...]
+    own_lines: tuple[LineItem, ...]
     reasons: tuple[Reason, ...]
     citations: tuple[Section, ...]
 
@@ -52,6 +53,7 @@ def assess(deal: Deal) -> Assessment:
     qualifying: list[LineItem] = []
     starters: list[LineItem] = []
     unknown: list[LineItem] = []
+    own: list[LineItem] = []
     reasons: list[Reason] = []
     cites: list[Section] = [Section.DEAL_ELIGIBILITY]
     for item in deal.items:
@@ -79,12 +81,13 @@ def assess(deal: Deal) -> Assessment:
         cites.append(Section.UPSELL)
         reasons.append(reason("eligibility.already_held", product=name))
         if held.credited_partner is LineCredit.SELF:
+            own.append(item)
             reasons.append(reason("eligibility.own_line_upsell", line=Term("line", item.line)))
     if qualifying and starters:
         cites.append(Section.FAQ)
         reasons += [reason("eligibility.bundled_starter", product=product(s)) for s in starters]
-    return Assessment(tuple(qualifying), tuple(starters), tuple(unknown), tuple(reasons),
-                      combine(cites))
+    return Assessment(tuple(qualifying), tuple(starters), tuple(unknown), tuple(own),
+                      tuple(reasons), combine(cites))
 
 
 def eligibility(deal: Deal, partner: Partner) -> Answer:

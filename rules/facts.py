@@ -87,6 +87,17 @@ class Deal:
         """The deal's one currency (all items share it), or None for an empty deal."""
         return self.items[0].mrr.currency if self.items else None
 
+    @property
+    def poi_late(self) -> bool:
+        """Signed, but after the close date (when both dates are known)."""
+        return (self.poi_signed and self.poi_signed_on is not None and self.close_date is not None
+                and self.poi_signed_on > self.close_date)
+
+    @property
+    def poi_by_close(self) -> bool:
+        """A customer-signed POI in place by the close date: the condition of every earning."""
+        return self.poi_signed and not self.poi_late
+
     def holding(self, line: str) -> Holding | None:
         """What the customer holds on `line`, if anything."""
         for held in self.customer_holdings:

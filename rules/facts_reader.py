@@ -137,7 +137,7 @@ class Fields:
     def obj(self, key: str, default: Any = _MISSING) -> Any:
         """A nested object."""
         value = self.raw(key, default)
-        if value is default and default is not _MISSING:
+        if value is default and default is not _MISSING and not isinstance(default, dict):
             return value
         child = Fields(value, self.path(key))
         self._children.append(child)

@@ -1,8 +1,9 @@
 """Message catalogs (gettext `.po`, read with Babel) and locale-aware formatting of money and time.
 
 Messages are addressed by key (`eligibility.only_starter`); each language has its own catalog in
-`rules/locale/<lang>/LC_MESSAGES/rules.po`, and a test keeps the two in step. Placeholders use
-`str.format` names (`{amount}`), flagged `python-brace-format` in the catalogs.
+`rules/locale/<lang>/LC_MESSAGES/rules.po`, and a test keeps the two in step (same keys, same
+`str.format` placeholders such as `{amount}`). A message that depends on a number has plural
+forms `key.one` and `key.other`, chosen by CLDR's plural rules for the language.
 """
 
 from __future__ import annotations

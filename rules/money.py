@@ -15,6 +15,9 @@ from babel.numbers import get_currency_precision, is_currency
 __all__ = ["Money", "MoneyError", "check_currency", "minor_unit", "parse_amount"]
 
 
+MAX_AMOUNT = Decimal(10) ** 15
+
+
 class MoneyError(ValueError):
     """A currency or amount that is not acceptable."""
 
@@ -49,6 +52,8 @@ def parse_amount(text: object, *, allow_negative: bool = False) -> Decimal:
         raise MoneyError(f"{text!r} is not a finite amount")
     if value < 0 and not allow_negative:
         raise MoneyError(f"{text!r} is negative")
+    if abs(value) >= MAX_AMOUNT:
+        raise MoneyError(f"{text!r} is too large (amounts stay below 10^15)")
     return value
 
 

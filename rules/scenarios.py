@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from rules.answers import HUBSPOT, Answer, Viewer, render
 from rules.best_partner_wins import best_partner_wins
+from rules.calendars import DEFAULT_WORKWEEK, CalendarError, RegionCalendar, RegionSpec
+from rules.clocks import (
+    Absence,
+    Clock,
+    Extension,
+    collaboration_clock,
+    onboarding_clock,
+    remaining,
+    response_clock,
+    state,
+)
 from rules.conduct import (
     CONSEQUENCE_LADDER,
     Offer,
@@ -26,18 +38,22 @@ from rules.conduct import (
 from rules.domains import DomainError
 from rules.earnings import earnings, managed_mrr, sold_mrr
 from rules.eligibility import eligibility
+from rules.escalation import plan
 from rules.facts import Claim, Deal, Holding, LineItem, Partner
 from rules.facts_reader import FactError, Fields
 from rules.i18n import LANGS
 from rules.money import Money, MoneyError, check_currency
 from rules.product_lines import cross_sell, upsell
+from rules.regions import RegionDirectory
 from rules.revenue_share import YearMonth, revenue_share_schedule
+from rules.sections import Section
 from rules.shared_selling import RegisteredBy, collaboration, pdm_support, registration
 from rules.upmarket import upmarket_referral
 from rules.vocabulary import (
     Edition,
     LineCredit,
     Motion,
+    Outcome,
     PartnerKind,
     ProductCatalog,
     Role,
@@ -322,6 +338,133 @@ def _q_pdm_support(f: Fields, ctx: Context) -> Answer:
     return pdm_support(f.money("sourced_mrr_outside_region"), fx=read_fx(f))
 
 
+_CALENDARS: dict[tuple[object, ...], RegionCalendar] = {}
+_DIRECTORY = RegionDirectory()
+
+
+def read_region(f: Fields) -> RegionCalendar:
+    """`region`: a code of the default table ("JP", "US-CA") or a table of its own.
+
+    Calendars are cached per distinct definition, so a thousand scenarios in one region build
+    one calendar.
+    """
+    value = f.raw("region")
+    if isinstance(value, str):
+        try:
+            return _DIRECTORY.calendar(value)
+        except CalendarError as error:
+            raise FactError(f.path("region"), error.message) from None
+    spec_fields: Fields = f.obj("region")
+    country = spec_fields.text("country")
+    default = _DIRECTORY.spec(country) if country in _DIRECTORY.codes() else None
+    timezone = spec_fields.text("timezone", default.timezone if default else None)
+    if timezone is None:
+        raise FactError(spec_fields.path("timezone"), "is required for a country without a "
+                                                      "default region")
+    workweek = spec_fields.each("workweek", _weekday, default=None)
+    closures = spec_fields.each("closures", _closure_day, default=[])
+    subdiv = spec_fields.text("subdiv", None)
+    key = (country, subdiv, timezone, tuple(sorted(workweek)) if workweek is not None else None,
+           tuple(sorted(closures)))
+    if key not in _CALENDARS:
+        spec = RegionSpec(code=country if subdiv is None else f"{country}-{subdiv}",
+                          country=country, timezone=timezone, subdiv=subdiv,
+                          workweek=frozenset(workweek) if workweek is not None
+                          else DEFAULT_WORKWEEK,
+                          closures=dict.fromkeys(closures, ""))
+        try:
+            _CALENDARS[key] = RegionCalendar(spec)
+        except CalendarError as error:
+            raise FactError(spec_fields.path(error.field), error.message) from None
+    return _CALENDARS[key]
+
+
+def _weekday(value: object, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        raise FactError(path, "expected a day number, 0 (Monday) to 6 (Sunday)")
+    return value
+
+
+def _closure_day(value: object, path: str) -> date:
+    if not isinstance(value, str):
+        raise FactError(path, "expected a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FactError(path, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _absences(f: Fields) -> list[Absence]:
+    found: list[Absence] = []
+    for a in f.objects("absences", []):
+        start, end = a.instant("start"), a.instant("end")
+        if end <= start:
+            raise FactError(a.path("end"), "the absence ends before it starts")
+        found.append(Absence(start=start, end=end, registered_at=a.instant("registered_at"),
+                             delegate=a.text("delegate", None)))
+    return found
+
+
+def _extensions(f: Fields) -> list[Extension]:
+    found: list[Extension] = []
+    for e in f.objects("extensions", []):
+        hours = e.decimal("extra_hours") if e.has("extra_hours") else None
+        new_due = e.instant("new_due", None)
+        if (hours is None) == (new_due is None):
+            raise FactError(e.path("extra_hours"), "give either extra_hours or new_due")
+        reason_text = e.text("reason")
+        if not reason_text.strip():
+            raise FactError(e.path("reason"), "an extension needs a reason")
+        found.append(Extension(granted_by=e.text("granted_by"), reason=reason_text,
+                               granted_at=e.instant("granted_at"), new_due=new_due,
+                               extra=None if hours is None else timedelta(hours=float(hours))))
+    return found
+
+
+def _clock_fields(clock: Clock, calendar: RegionCalendar | None, f: Fields) -> dict[str, Any]:
+    fields: dict[str, Any] = {"due_at": clock.due_at, "basis": clock.basis.value}
+    if clock.region is not None:
+        fields["region"] = clock.region
+    if calendar is not None:
+        fields["escalations"] = [
+            {"key": s.key, "at": s.at, "action": s.action.value,
+             "audience": [a.value for a in s.audience]}
+            for s in plan(clock, calendar)
+        ]
+    now = f.instant("now", None)
+    if now is not None:
+        fields["state"] = state(clock, now).value
+        fields["remaining_seconds"] = int(remaining(clock, calendar, now).total_seconds())
+    return fields
+
+
+def _q_response_due(f: Fields, ctx: Context) -> Answer:
+    calendar = read_region(f)
+    clock = response_clock(f.instant("received_at"), calendar, absences=_absences(f),
+                           extensions=_extensions(f))
+    return Answer("response_due", Outcome.DECIDED, clock.reasons, (Section.COMMUNICATION,),
+                  _clock_fields(clock, calendar, f))
+
+
+def _q_collaboration_due(f: Fields, ctx: Context) -> Answer:
+    clock = collaboration_clock(f.instant("notified_at"))
+    fields = _clock_fields(clock, None, f)
+    return Answer("collaboration_due", Outcome.DECIDED, clock.reasons, (Section.OVERLAY_MODEL,),
+                  fields)
+
+
+def _q_onboarding_due(f: Fields, ctx: Context) -> Answer:
+    calendar = read_region(f)
+    start = f.day("subscription_start")
+    customer = f.day("customer_date", None)
+    if customer is not None and customer < start:
+        raise FactError(f.path("customer_date"), "is before the subscription start")
+    clock = onboarding_clock(start, calendar, customer_date=customer)
+    fields = _clock_fields(clock, calendar, f)
+    fields["due_date"] = calendar.local_date(clock.due_at - timedelta(microseconds=1))
+    return Answer("onboarding_due", Outcome.DECIDED, clock.reasons, (Section.ONBOARDING,), fields)
+
+
 QUESTIONS: dict[str, Callable[[Fields, Context], Answer]] = {
     "eligibility": _q_eligibility,
     "earnings": _q_earnings,
@@ -340,6 +483,9 @@ QUESTIONS: dict[str, Callable[[Fields, Context], Answer]] = {
     "collaboration": _q_collaboration,
     "registration": _q_registration,
     "pdm_support": _q_pdm_support,
+    "response_due": _q_response_due,
+    "collaboration_due": _q_collaboration_due,
+    "onboarding_due": _q_onboarding_due,
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from rules.answers import HUBSPOT, Answer, Reason, Term, Viewer, combine, reason
 from rules.domains import normalise_domain
+from rules.instants import elapsed, shift
 from rules.money import Money
 from rules.sections import Section
 from rules.upmarket import to_usd
@@ -94,16 +95,18 @@ def collaboration(
     for name, value in (("notified_at", notified_at), ("answered_at", answered_at), ("now", now)):
         if value is not None and value.tzinfo is None:
             raise ValueError(f"{name} must carry a time zone offset")
-    due = notified_at + COLLABORATION_WINDOW
+    due = shift(notified_at, COLLABORATION_WINDOW)
     fields = {"due_at": due}
     cites = (Section.OVERLAY_MODEL,)
-    if answered_at is not None and accepted is not None and answered_at <= due:
+    in_time = answered_at is not None and elapsed(answered_at, due) >= timedelta(0)
+    if answered_at is not None and accepted is not None and in_time:
         if accepted:
             return Answer("collaboration", Outcome.ELIGIBLE,
                           (reason("collaboration.accepted", due=due),), cites, fields)
         return Answer("collaboration", Outcome.NOT_ELIGIBLE,
                       (reason("collaboration.declined"),), cites, fields)
-    lapsed = (answered_at is not None and answered_at > due) or (now is not None and now >= due)
+    lapsed = (answered_at is not None and not in_time) or (
+        now is not None and elapsed(now, due) <= timedelta(0))
     if lapsed:
         return Answer("collaboration", Outcome.NOT_ELIGIBLE,
                       (reason("collaboration.lapsed", due=due),), cites, fields)

@@ -66,7 +66,7 @@ def upmarket_referral(
             if usd < MRR_THRESHOLD_USD:
                 fails.append(reason("upmarket.mrr_below", mrr=mrr, usd=shown,
                                     threshold=MRR_THRESHOLD_USD))
-    if not deal.poi_signed:
+    if not deal.poi_by_close:
         fails.append(reason("upmarket.poi"))
     if fails:
         outcome, reasons = Outcome.NOT_ELIGIBLE, fails + reviews
