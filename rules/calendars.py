@@ -93,6 +93,7 @@ class RegionCalendar:
         self._names: dict[str, holidays.HolidayBase] = {}
         self.closures = dict(spec.closures)
         self._timeline: _Timeline | None = None  # built on first use, widened when needed
+        self._business: dict[date, bool] = {}
 
     def __repr__(self) -> str:
         return f"RegionCalendar({self.code!r}, {self.spec.timezone})"
@@ -104,9 +105,13 @@ class RegionCalendar:
         return day in self._holidays
 
     def is_business_day(self, day: date) -> bool:
-        """A working-week day that is neither a public holiday nor a closure."""
-        return day.weekday() in self.workweek and day not in self._holidays \
-            and day not in self.closures
+        """A working-week day that is neither a public holiday nor a closure (cached per day)."""
+        known = self._business.get(day)
+        if known is None:
+            known = day.weekday() in self.workweek and day not in self._holidays \
+                and day not in self.closures
+            self._business[day] = known
+        return known
 
     def day_off_reason(self, day: date, lang: str = "en") -> tuple[str, str | None]:
         """Why `day` is not a business day: ("holiday", name), ("closure", name) or ("weekend", None).
@@ -238,12 +243,53 @@ class RegionCalendar:
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
         """The earliest instant by which `amount` of business time has passed since `start`."""
         a = to_us(start)
-        line = self._covering(a)
-        target = _position(line, a) + amount // _US
+        line = self._timeline
+        if line is None or not line.low <= a < line.high:
+            line = self._covering(a)
+        step = amount // _US
+        target = _position(line, a) + step
         while _total(line) < target:
             line = self._extend(line, a)
-            target = _position(line, a) + amount // _US
+            target = _position(line, a) + step
         return from_us(_instant(line, target), self.tz)
+
+    def due_by(self, start: datetime, amount: timedelta, otherwise_at: time
+               ) -> tuple[bool, datetime, datetime]:
+        """The SLA rule in one step: from an instant on a business day, `amount` of business time;
+        from any other day, wall-clock `otherwise_at` on the next business day.
+
+        Returns (started on a business day, the instant counting starts, the due instant). One
+        conversion in, two bisections, one conversion out: the hot path of every sweep.
+        """
+        a = to_us(start)
+        line = self._timeline
+        if line is None or not line.low <= a < line.high:
+            line = self._covering(a)
+        starts = line.starts
+        i = bisect.bisect_right(starts, a) - 1
+        if i >= 0 and a < line.ends[i]:
+            target = line.before[i] + a - starts[i] + amount // _US
+            if target > _total(line):
+                return True, start, self.add_business_time(start, amount)
+            j = bisect.bisect_left(line.before, target, i) - 1
+            return True, start, from_us(starts[j] + target - line.before[j], self.tz)
+        anchor = self.next_business_start(start)
+        assert anchor is not None
+        return False, anchor, datetime.combine(anchor.date(), otherwise_at, self.tz)
+
+    def next_business_start(self, moment: datetime) -> datetime | None:
+        """None when `moment` falls on a business day; else the instant the next one begins."""
+        a = to_us(moment)
+        line = self._timeline
+        if line is None or not line.low <= a < line.high:
+            line = self._covering(a)
+        i = bisect.bisect_right(line.starts, a) - 1
+        if i >= 0 and a < line.ends[i]:
+            return None
+        if i + 1 >= len(line.starts):
+            following = self.next_business_day(self.local_date(moment))
+            return self.local_midnight(following)
+        return from_us(line.starts[i + 1], self.tz)
 
 
 _YEAR_US = 366 * 86_400_000_000

@@ -43,6 +43,7 @@ __all__ = [
     "poi_clock",
     "remaining",
     "response_clock",
+    "response_due",
     "state",
     "stop",
 ]
@@ -187,6 +188,8 @@ def _advance(calendar: RegionCalendar, spans: Sequence[tuple[datetime, datetime]
              start: datetime, amount: timedelta) -> datetime:
     """The earliest instant by which `amount` of business time outside `spans` has passed."""
     due = calendar.add_business_time(start, amount)
+    if not spans:
+        return due
     for _ in range(len(spans) + 2):
         shifted = calendar.add_business_time(start, amount + _paused(calendar, spans, start, due))
         if shifted == due:
@@ -203,6 +206,34 @@ def _measure(calendar: RegionCalendar, spans: Sequence[tuple[datetime, datetime]
     return calendar.business_time(start, end) - _paused(calendar, spans, start, end)
 
 
+def _goal(received_at: datetime, calendar: RegionCalendar,
+          spans: Sequence[tuple[datetime, datetime]], goal: timedelta, deadline: time
+          ) -> tuple[datetime, Basis, datetime, timedelta]:
+    """Effective receipt, basis, and the business time to count from the anchor."""
+    _aware("received_at", received_at)
+    effective = received_at
+    for start, end in spans:
+        if start <= effective < end:
+            effective = end
+    anchor = calendar.next_business_start(effective)
+    if anchor is None:
+        return effective, Basis.BUSINESS_DAY, effective, goal
+    amount = calendar.business_time(anchor, calendar.local_time(anchor.date(), deadline))
+    return effective, Basis.NEXT_BUSINESS_DAY, anchor, amount
+
+
+def response_due(received_at: datetime, calendar: RegionCalendar, *,
+                 absences: Sequence[Absence] = (), goal: timedelta = RESPONSE_GOAL,
+                 deadline: time = NEXT_DAY_DEADLINE) -> datetime:
+    """Just the due time of `response_clock` (no extensions): the hot path of a sweep."""
+    spans = _merged([a for a in absences if a.pauses]) if absences else []
+    if not spans:
+        _aware("received_at", received_at)
+        return calendar.due_by(received_at, goal, deadline)[2]
+    _, _, anchor, amount = _goal(received_at, calendar, spans, goal, deadline)
+    return _advance(calendar, spans, anchor, amount)
+
+
 def response_clock(
     received_at: datetime,
     calendar: RegionCalendar,
@@ -213,28 +244,25 @@ def response_clock(
     deadline: time = NEXT_DAY_DEADLINE,
 ) -> Clock:
     """The response clock of a message received at `received_at` in `calendar`'s region."""
-    _aware("received_at", received_at)
     pausing = [a for a in absences if a.pauses]
     spans = _merged(pausing)
+    if spans:
+        effective, basis, anchor, amount = _goal(received_at, calendar, spans, goal, deadline)
+        due = _advance(calendar, spans, anchor, amount)
+    else:
+        _aware("received_at", received_at)
+        effective = received_at
+        business, anchor, due = calendar.due_by(received_at, goal, deadline)
+        basis = Basis.BUSINESS_DAY if business else Basis.NEXT_BUSINESS_DAY
     reasons: list[Reason] = []
-    effective = received_at
-    for start, end in spans:
-        if start <= effective < end:
-            effective = end
     if effective != received_at:
         reasons.append(reason("clock.received_in_absence", end=effective))
     day = calendar.local_date(effective)
-    if calendar.is_business_day(day):
-        basis, anchor, amount = Basis.BUSINESS_DAY, effective, goal
-        reasons.append(reason("clock.business_day", hours=int(goal.total_seconds() // 3600)))
+    if basis is Basis.BUSINESS_DAY:
+        reasons.append(reason("clock.business_day", hours=_hours(goal)))
     else:
-        basis = Basis.NEXT_BUSINESS_DAY
-        following = calendar.next_business_day(day)
-        anchor = calendar.local_midnight(following)
-        amount = calendar.business_time(anchor, calendar.local_time(following, deadline))
         kind, name = calendar.day_off_reason(day)
         reasons.append(_day_off(kind, name, calendar, day))
-    due = _advance(calendar, spans, anchor, amount)
     if any(_overlaps(s, anchor, due) for s in spans):
         reasons.append(reason("clock.paused_absence"))
     for absence in absences:
