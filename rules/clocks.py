@@ -46,6 +46,7 @@ __all__ = [
     "response_due",
     "state",
     "stop",
+    "when_left",
 ]
 
 RESPONSE_GOAL = timedelta(hours=48)
@@ -363,6 +364,21 @@ def extend(clock: Clock, extension: Extension, calendar: RegionCalendar) -> Cloc
     return response_clock(clock.started_at, calendar,
                           absences=(*clock.pauses, *clock.delegated, *clock.late_absences),
                           extensions=(*clock.extensions, extension))
+
+
+def when_left(clock: Clock, calendar: RegionCalendar, left: timedelta) -> datetime | None:
+    """The instant at which only `left` remains before the due time (business time for response
+    clocks), or None when less than that was ever left."""
+    if left <= timedelta(0):
+        return clock.due_at
+    if not clock.business:
+        at = shift(clock.due_at, -left)
+        return at if elapsed(clock.started_at, at) >= timedelta(0) else None
+    spans = _merged(clock.pauses)
+    total = _measure(calendar, spans, clock.anchor, clock.due_at)
+    if total <= left:
+        return None
+    return _advance(calendar, spans, clock.anchor, total - left)
 
 
 def remaining(clock: Clock, calendar: RegionCalendar | None, now: datetime) -> timedelta:

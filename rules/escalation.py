@@ -15,8 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from rules.calendars import RegionCalendar
-from rules.clocks import Clock, ClockKind, _advance, _measure, _merged
-from rules.instants import shift
+from rules.clocks import Clock, ClockKind, when_left
 
 __all__ = [
     "DEFAULT_POLICIES",
@@ -118,19 +117,6 @@ DEFAULT_POLICIES: Mapping[ClockKind, EscalationPolicy] = {
 }
 
 
-def _before_due(clock: Clock, calendar: RegionCalendar, amount: timedelta) -> datetime | None:
-    if amount == timedelta(0):
-        return clock.due_at
-    if not clock.business:
-        at = shift(clock.due_at, -amount)
-        return at if at >= clock.started_at else None
-    spans = _merged(clock.pauses)
-    total = _measure(calendar, spans, clock.anchor, clock.due_at)
-    if total <= amount:
-        return None  # less than that was ever left: the reminder would say nothing new
-    return _advance(calendar, spans, clock.anchor, total - amount)
-
-
 def _last_business_days(calendar: RegionCalendar, year: int, month: int) -> list[date]:
     """Business days of the month, latest first."""
     day = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
@@ -144,7 +130,7 @@ def _last_business_days(calendar: RegionCalendar, year: int, month: int) -> list
 
 def _trigger_at(step: Step, clock: Clock, calendar: RegionCalendar) -> datetime | None:
     if step.before_due is not None:
-        return _before_due(clock, calendar, step.before_due)
+        return when_left(clock, calendar, step.before_due)
     start_day = calendar.local_date(clock.started_at)
     if step.business_day is not None:
         if step.business_day == 0:
