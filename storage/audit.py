@@ -37,8 +37,8 @@ def _plain(value: Any) -> Any:
 
 
 def _identity(obj: Base) -> str:
-    key = inspect(obj).identity
-    return ",".join(str(part) for part in key) if key else "?"
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 def _columns(obj: Base) -> dict[str, Any]:

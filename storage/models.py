@@ -58,11 +58,15 @@ __all__ = [
     "OutboxMessage",
     "OutboxState",
     "PartnerOrg",
+    "Party",
     "Person",
     "Poi",
+    "PoiStatus",
     "ProcessedEvent",
     "ProductLineAssociation",
     "Region",
+    "RequestStatus",
+    "Standing",
 ]
 
 NAMING = {

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rules.domains import normalise_domain
 from rules.vocabulary import Role
-from storage.errors import DuplicateDealError, NotFoundError
+from storage.errors import ChangedMeanwhileError, DuplicateDealError, NotFoundError
 from storage.models import (
     OPEN_DEAL_STATUSES,
     AuditEntry,
@@ -96,11 +96,17 @@ class DealRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, deal_id: int) -> Deal:
-        """A deal with its items; `NotFoundError` if none."""
+    def get(self, deal_id: int, *, expected_version: int | None = None) -> Deal:
+        """A deal with its items; `NotFoundError` if none.
+
+        `expected_version` is the version the editor saw (a modal carries it): if the deal has
+        changed since, `ChangedMeanwhileError`, and nothing is written.
+        """
         deal = self.session.get(Deal, deal_id, options=[selectinload(Deal.items)])
         if deal is None:
             raise NotFoundError(f"no deal {deal_id}")
+        if expected_version is not None and deal.version != expected_version:
+            raise ChangedMeanwhileError()
         return deal
 
     def open_on_domain(self, domain: str) -> Sequence[Deal]:
