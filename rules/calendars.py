@@ -243,10 +243,12 @@ class RegionCalendar:
     def add_business_time(self, start: datetime, amount: timedelta) -> datetime:
         """The earliest instant by which `amount` of business time has passed since `start`."""
         a = to_us(start)
+        step = amount // _US
+        if step <= 0:
+            return start
         line = self._timeline
         if line is None or not line.low <= a < line.high:
             line = self._covering(a)
-        step = amount // _US
         target = _position(line, a) + step
         while _total(line) < target:
             line = self._extend(line, a)

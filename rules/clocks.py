@@ -19,7 +19,7 @@ after a calendar change is building it again from the same inputs. Time is alway
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -162,6 +162,9 @@ class Clock:
     extensions: tuple[Extension, ...] = ()
     stopped_at: datetime | None = None
     reasons: tuple[Reason, ...] = ()
+    goal: timedelta = RESPONSE_GOAL
+    deadline: time = NEXT_DAY_DEADLINE
+    calendar: RegionCalendar | None = field(default=None, compare=False, repr=False)
 
 
 def _merged(absences: Sequence[Absence]) -> list[tuple[datetime, datetime]]:
@@ -231,8 +234,26 @@ def response_due(received_at: datetime, calendar: RegionCalendar, *,
     if not spans:
         _aware("received_at", received_at)
         return calendar.due_by(received_at, goal, deadline)[2]
-    _, _, anchor, amount = _goal(received_at, calendar, spans, goal, deadline)
-    return _advance(calendar, spans, anchor, amount)
+    return _paused_due(received_at, calendar, spans, goal, deadline)[3]
+
+
+def _paused_due(received_at: datetime, calendar: RegionCalendar,
+                spans: Sequence[tuple[datetime, datetime]], goal: timedelta, deadline: time
+                ) -> tuple[datetime, Basis, datetime, datetime, bool]:
+    """Effective receipt, basis, anchor and due time with pausing absences, and whether the
+    due time without them was kept instead.
+
+    A message received during an absence counts from its end; when that end falls on a day off,
+    the 17:00 rule could leave less time than no absence at all. An absence never makes a reply
+    due earlier, so then the due time without it stands.
+    """
+    effective, basis, anchor, amount = _goal(received_at, calendar, spans, goal, deadline)
+    due = _advance(calendar, spans, anchor, amount)
+    business, plain_anchor, plain_due = calendar.due_by(received_at, goal, deadline)
+    if elapsed(due, plain_due) > timedelta(0):
+        basis = Basis.BUSINESS_DAY if business else Basis.NEXT_BUSINESS_DAY
+        return received_at, basis, plain_anchor, plain_due, True
+    return effective, basis, anchor, due, False
 
 
 def response_clock(
@@ -247,15 +268,18 @@ def response_clock(
     """The response clock of a message received at `received_at` in `calendar`'s region."""
     pausing = [a for a in absences if a.pauses]
     spans = _merged(pausing)
+    kept = False
     if spans:
-        effective, basis, anchor, amount = _goal(received_at, calendar, spans, goal, deadline)
-        due = _advance(calendar, spans, anchor, amount)
+        effective, basis, anchor, due, kept = _paused_due(received_at, calendar, spans, goal,
+                                                          deadline)
     else:
         _aware("received_at", received_at)
         effective = received_at
         business, anchor, due = calendar.due_by(received_at, goal, deadline)
         basis = Basis.BUSINESS_DAY if business else Basis.NEXT_BUSINESS_DAY
     reasons: list[Reason] = []
+    if kept:
+        reasons.append(reason("clock.absence_no_shorter"))
     if effective != received_at:
         reasons.append(reason("clock.received_in_absence", end=effective))
     day = calendar.local_date(effective)
@@ -264,7 +288,7 @@ def response_clock(
     else:
         kind, name = calendar.day_off_reason(day)
         reasons.append(_day_off(kind, name, calendar, day))
-    if any(_overlaps(s, anchor, due) for s in spans):
+    if not kept and any(_overlaps(s, anchor, due) for s in spans):
         reasons.append(reason("clock.paused_absence"))
     for absence in absences:
         if absence.in_advance and absence.delegate is not None:
@@ -289,7 +313,8 @@ def response_clock(
         business=True, region=calendar.code, pauses=tuple(pausing),
         delegated=tuple(a for a in absences if a.in_advance and a.delegate is not None),
         late_absences=tuple(a for a in absences if not a.in_advance),
-        extensions=tuple(ordered), reasons=tuple(reasons),
+        extensions=tuple(ordered), reasons=tuple(reasons), goal=goal, deadline=deadline,
+        calendar=calendar,
     )
 
 
@@ -307,7 +332,8 @@ def _day_off(kind: str, name: str | None, calendar: RegionCalendar, day: date) -
         return reason("clock.received_holiday",
                       name=Localized(name_en, calendar.holiday_name(day, "ja") or name_en))
     if kind == "closure":
-        return reason("clock.received_closure", name=name or "")
+        return reason("clock.received_closure", name=name) if name else \
+            reason("clock.received_closure_unnamed")
     return reason("clock.received_weekend")
 
 
@@ -361,9 +387,11 @@ def extend(clock: Clock, extension: Extension, calendar: RegionCalendar) -> Cloc
     """The response clock with one more extension, its due time recomputed."""
     if clock.kind is not ClockKind.RESPONSE:
         raise ValueError("only response clocks are extended")
-    return response_clock(clock.started_at, calendar,
-                          absences=(*clock.pauses, *clock.delegated, *clock.late_absences),
-                          extensions=(*clock.extensions, extension))
+    extended = response_clock(clock.started_at, calendar,
+                              absences=(*clock.pauses, *clock.delegated, *clock.late_absences),
+                              extensions=(*clock.extensions, extension), goal=clock.goal,
+                              deadline=clock.deadline)
+    return replace(extended, stopped_at=clock.stopped_at)
 
 
 def when_left(clock: Clock, calendar: RegionCalendar, left: timedelta) -> datetime | None:
@@ -394,13 +422,20 @@ def remaining(clock: Clock, calendar: RegionCalendar | None, now: datetime) -> t
     return _measure(calendar, _merged(clock.pauses), max(end, clock.anchor), clock.due_at)
 
 
-def state(clock: Clock, now: datetime) -> ClockState:
-    """Met, breached, paused (inside an absence) or running at `now`."""
+def state(clock: Clock, now: datetime, calendar: RegionCalendar | None = None) -> ClockState:
+    """Met, breached, paused or running at `now`.
+
+    A business-time clock is paused inside a pausing absence and outside business days (weekends,
+    holidays, closures), where its time does not count.
+    """
     _aware("now", now)
+    calendar = calendar or clock.calendar
     if clock.stopped_at is not None and clock.stopped_at <= now:
         return ClockState.MET if clock.stopped_at <= clock.due_at else ClockState.BREACHED
     if now >= clock.due_at:
         return ClockState.BREACHED
     if any(a.covers(now) for a in clock.pauses):
+        return ClockState.PAUSED
+    if clock.business and calendar is not None and calendar.next_business_start(now) is not None:
         return ClockState.PAUSED
     return ClockState.RUNNING

@@ -146,6 +146,18 @@ def _trigger_at(step: Step, clock: Clock, calendar: RegionCalendar) -> datetime 
     return calendar.local_time(days[index], REMINDER_TIME)
 
 
+def _audience(step: Step, clock: Clock, at: datetime) -> tuple[Audience, ...]:
+    """During an absence with a delegate, the delegate is told instead of the owner; a thread
+    reminder also reaches the delegate."""
+    if not any(a.covers(at) for a in clock.delegated):
+        return step.audience
+    if Audience.OWNER in step.audience:
+        return tuple(Audience.DELEGATE if a is Audience.OWNER else a for a in step.audience)
+    if Audience.THREAD in step.audience:
+        return (*step.audience, Audience.DELEGATE)
+    return step.audience
+
+
 def plan(clock: Clock, calendar: RegionCalendar,
          policy: EscalationPolicy | None = None) -> list[PlannedStep]:
     """The steps of `policy` (the default for the clock's kind) with their instants, in order.
@@ -163,7 +175,7 @@ def plan(clock: Clock, calendar: RegionCalendar,
             continue
         if clock.stopped_at is not None and at > clock.stopped_at:
             continue
-        planned.append(PlannedStep(at, step.key, step.action, step.audience))
+        planned.append(PlannedStep(at, step.key, step.action, _audience(step, clock, at)))
     return sorted(planned)
 
 

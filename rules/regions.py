@@ -114,6 +114,14 @@ def _closures(path: str, values: object) -> dict[date, str]:
     return found
 
 
+def _built(spec: RegionSpec) -> RegionCalendar:
+    """The region's calendar; a refused setting is named with its region (`regions.XX.timezone`)."""
+    try:
+        return RegionCalendar(spec)
+    except CalendarError as error:
+        raise CalendarError(f"regions.{spec.code}.{error.field}", error.message) from None
+
+
 class RegionDirectory:
     """Region specs by code, each calendar built once and shared.
 
@@ -123,10 +131,11 @@ class RegionDirectory:
 
     def __init__(self, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         specs = dict(DEFAULT_REGIONS)
+        self._calendars: dict[str, RegionCalendar] = {}
         for code, data in (overrides or {}).items():
             specs[code] = region_from_config(code, data, specs.get(code))
+            self._calendars[code] = _built(specs[code])
         self._specs = specs
-        self._calendars: dict[str, RegionCalendar] = {}
 
     def codes(self) -> list[str]:
         """Every region code, sorted."""
@@ -149,6 +158,7 @@ class RegionDirectory:
     def replace_spec(self, spec: RegionSpec) -> RegionCalendar:
         """Change a region (e.g. new closures): its calendar is rebuilt; clocks are recomputed
         from their inputs by the caller."""
+        calendar = _built(spec)
         self._specs[spec.code] = spec
-        self._calendars[spec.code] = RegionCalendar(spec)
-        return self._calendars[spec.code]
+        self._calendars[spec.code] = calendar
+        return calendar

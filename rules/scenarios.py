@@ -21,6 +21,7 @@ from rules.clocks import (
     Clock,
     Extension,
     collaboration_clock,
+    extend,
     onboarding_clock,
     remaining,
     response_clock,
@@ -415,7 +416,12 @@ def _extensions(f: Fields) -> list[Extension]:
         reason_text = e.text("reason")
         if not reason_text.strip():
             raise FactError(e.path("reason"), "an extension needs a reason")
-        found.append(Extension(granted_by=e.text("granted_by"), reason=reason_text,
+        granted_by = e.text("granted_by")
+        if not granted_by.strip():
+            raise FactError(e.path("granted_by"), "an extension needs the name of who granted it")
+        if hours is not None and hours <= 0:
+            raise FactError(e.path("extra_hours"), "extra time must be positive")
+        found.append(Extension(granted_by=granted_by, reason=reason_text,
                                granted_at=e.instant("granted_at"), new_due=new_due,
                                extra=None if hours is None else timedelta(hours=float(hours))))
     return found
@@ -433,15 +439,19 @@ def _clock_fields(clock: Clock, calendar: RegionCalendar | None, f: Fields) -> d
         ]
     now = f.instant("now", None)
     if now is not None:
-        fields["state"] = state(clock, now).value
+        fields["state"] = state(clock, now, calendar).value
         fields["remaining_seconds"] = int(remaining(clock, calendar, now).total_seconds())
     return fields
 
 
 def _q_response_due(f: Fields, ctx: Context) -> Answer:
     calendar = read_region(f)
-    clock = response_clock(f.instant("received_at"), calendar, absences=_absences(f),
-                           extensions=_extensions(f))
+    clock = response_clock(f.instant("received_at"), calendar, absences=_absences(f))
+    for index, extension in enumerate(_extensions(f)):
+        try:
+            clock = extend(clock, extension, calendar)
+        except ValueError as error:
+            raise FactError(f.path("extensions") + f"[{index}].new_due", str(error)) from None
     return Answer("response_due", Outcome.DECIDED, clock.reasons, (Section.COMMUNICATION,),
                   _clock_fields(clock, calendar, f))
 
