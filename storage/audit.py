@@ -58,13 +58,26 @@ def _changes(obj: Base) -> dict[str, Any]:
     return found
 
 
-def _after_flush(session: Session, _context: Any) -> None:
+def _deleted(session: Session, context: Any) -> list[Any]:
+    """Everything this flush deleted: `session.deleted` misses the orphans that a delete-orphan
+    cascade removes during the flush (an item taken off a deal), the flush's own plan has them."""
+    found = list(session.deleted)
+    seen = {id(obj) for obj in found}
+    for state, (is_delete, list_only) in getattr(context, "states", {}).items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None and id(obj) not in seen:
+            found.append(obj)
+            seen.add(id(obj))
+    return found
+
+
+def _after_flush(session: Session, context: Any) -> None:
     actor = str(session.info.get("actor", "system"))
     clock = session.info.get("clock")
     at = clock() if callable(clock) else datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     for action, objects in (("insert", session.new), ("update", session.dirty),
-                            ("delete", session.deleted)):
+                            ("delete", _deleted(session, context))):
         for obj in objects:
             if not isinstance(obj, Base) or isinstance(obj, _SKIPPED):
                 continue

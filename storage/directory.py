@@ -86,7 +86,7 @@ class _Parsed:
 
 
 def _header_lines(text: str, section: str) -> list[int]:
-    pattern = re.compile(rf"^\s*\[\[\s*{section}\s*\]\]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{section}[ \t]*\]\]", re.MULTILINE)  # not \s: no newlines
     return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 

@@ -25,7 +25,9 @@ __all__ = ["current_revision", "downgrade", "ensure_schema", "head_revision", "p
 def _config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's Config is a ConfigParser: a literal % (a percent-encoded password or query) is %%.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     return config
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from rules.domains import normalise_domain
@@ -42,7 +43,18 @@ __all__ = [
     "DirectoryRepository",
     "EventRepository",
     "OutboxRepository",
+    "is_open_deal_duplicate",
 ]
+
+
+def is_open_deal_duplicate(error: IntegrityError) -> bool:
+    """Whether the error is the one-open-deal-per-partner-and-domain index refusing a row.
+
+    PostgreSQL names the index; SQLite names its columns instead.
+    """
+    message = str(error.orig)
+    return ("uq_deals_open_partner_domain" in message
+            or "deals.partner_org_id, deals.customer_domain" in message)
 
 
 class DirectoryRepository:
@@ -140,12 +152,18 @@ class DealRepository:
         Partner Wins case for the two."""
         deal.customer_domain = normalise_domain(deal.customer_domain)
         deal.created_at = deal.updated_at = at
+        self._lock_domain(deal.customer_domain)
         others = list(self.open_on_domain(deal.customer_domain))
         for other in others:
             if deal.partner_org_id is not None and other.partner_org_id == deal.partner_org_id:
                 raise DuplicateDealError(deal.customer_domain, other.id)
         self.session.add(deal)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as error:  # a concurrent registration passed the check above too
+            if is_open_deal_duplicate(error):
+                raise DuplicateDealError(deal.customer_domain) from None
+            raise
         rivals = [o for o in others if o.partner_org_id not in (None, deal.partner_org_id)]
         if rivals and deal.partner_org_id is not None:
             case_id = next((o.bpw_case_id for o in rivals if o.bpw_case_id), None)
@@ -163,6 +181,13 @@ class DealRepository:
                                                 partner_org_id=member.partner_org_id))
             self.session.flush()
         return deal
+
+    def _lock_domain(self, domain: str) -> None:
+        """Serialise registrations on one customer domain until the transaction ends, so that two
+        partners registering it at once still find each other (PostgreSQL runs READ COMMITTED;
+        SQLite already serialises every transaction)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(domain))))
 
     def bpw_cases_for(self, viewer: Person) -> Sequence[BpwCase]:
         """Open Best Partner Wins cases: for GSs, PDMs and admins only; a partner sees none."""
@@ -221,8 +246,9 @@ class OutboxRepository:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
             index_elements=["idempotency_key"])
-        result = self.session.execute(statement)
-        return bool(getattr(result, "rowcount", 0))
+        # preserve_rowcount: without it SQLAlchemy 2.1 reports -1 for an INSERT on psycopg
+        result = self.session.execute(statement, execution_options={"preserve_rowcount": True})
+        return int(getattr(result, "rowcount", 0)) > 0
 
     def by_key(self, key: str) -> OutboxMessage | None:
         """The message with this idempotency key."""
@@ -241,8 +267,9 @@ class EventRepository:
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         result = self.session.execute(insert(ProcessedEvent).values(
-            event_id=event_id, received_at=at).on_conflict_do_nothing(index_elements=["event_id"]))
-        return bool(getattr(result, "rowcount", 0))
+            event_id=event_id, received_at=at).on_conflict_do_nothing(index_elements=["event_id"]),
+            execution_options={"preserve_rowcount": True})
+        return int(getattr(result, "rowcount", 0)) > 0
 
 
 class BreachRepository:

@@ -29,6 +29,7 @@ from storage.repositories import (
     DirectoryRepository,
     EventRepository,
     OutboxRepository,
+    is_open_deal_duplicate,
 )
 
 __all__ = ["UnitOfWork", "utc_now"]
@@ -89,7 +90,7 @@ class UnitOfWork:
             raise ChangedMeanwhileError() from None
         except IntegrityError as error:
             self.session.rollback()
-            if "uq_deals_open_partner_domain" in str(error.orig):
+            if is_open_deal_duplicate(error):
                 raise DuplicateDealError("this domain") from None
             raise
 
