@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from functools import cache
 from importlib import resources
 from typing import Final
 
@@ -26,6 +25,8 @@ from rules.money import Money
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
+    "RULES_MESSAGES",
+    "Messages",
     "MissingMessageError",
     "catalog",
     "format_date",
@@ -57,34 +58,75 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-@cache
-def catalog(lang: str, domain: str = "rules", package: str = "rules") -> Mapping[str, str]:
-    """The messages of `domain` in `lang`, keyed by message id. Read once, then cached."""
-    source = resources.files(package) / "locale" / _check_lang(lang) / "LC_MESSAGES"
-    with (source / f"{domain}.po").open("rb") as handle:
-        po = read_po(handle, locale=locale_for(lang))
-    messages: dict[str, str] = {}
-    for message in po:
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-            messages[message.id] = message.string
-    return messages
+class Messages:
+    """One package's message catalogs: every `.po` file in `<package>/locale/<lang>/LC_MESSAGES`,
+    merged into one key -> text mapping per language (read once, then cached).
+
+    Several files per language let features keep their own messages side by side; a key defined
+    twice is an error rather than a silent override.
+    """
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+        self._catalogs: dict[str, Mapping[str, str]] = {}
+
+    def catalog(self, lang: str) -> Mapping[str, str]:
+        """Every message of the package in `lang`."""
+        found = self._catalogs.get(lang)
+        if found is None:
+            found = self._catalogs[lang] = self._read(_check_lang(lang))
+        return found
+
+    def _read(self, lang: str) -> Mapping[str, str]:
+        folder = resources.files(self.package) / "locale" / lang / "LC_MESSAGES"
+        messages: dict[str, str] = {}
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".po"):
+                continue
+            with entry.open("rb") as handle:
+                po = read_po(handle, locale=locale_for(lang))
+            for message in po:
+                if message.id and isinstance(message.id, str) and isinstance(message.string, str):
+                    if message.id in messages:
+                        raise ValueError(f"message {message.id!r} defined twice in {self.package} "
+                                         f"({lang})")
+                    messages[message.id] = message.string
+        return messages
+
+    def text(self, key: str, lang: str, /, **params: object) -> str:
+        """The message `key` in `lang` with `params` substituted (already formatted as strings)."""
+        try:
+            template = self.catalog(lang)[key]
+        except KeyError:
+            raise MissingMessageError(f"message {key!r} missing from the {lang!r} catalog of "
+                                      f"{self.package}") from None
+        return template.format(**params) if params else template
+
+    def plural(self, key: str, lang: str, count: int, /, **params: object) -> str:
+        """The plural form of `key` for `count` (`key.one`, `key.other`, by CLDR's rules)."""
+        form = Locale.parse(locale_for(lang)).plural_form(count)
+        forms = self.catalog(lang)
+        chosen = f"{key}.{form}" if f"{key}.{form}" in forms else f"{key}.other"
+        return self.text(chosen, lang, count=count, **params) if "count" not in params \
+            else self.text(chosen, lang, **params)
+
+
+RULES_MESSAGES = Messages("rules")
+
+
+def catalog(lang: str) -> Mapping[str, str]:
+    """The rulebook's messages in `lang`, keyed by message id."""
+    return RULES_MESSAGES.catalog(lang)
 
 
 def text(key: str, lang: str, /, **params: object) -> str:
-    """The message `key` in `lang` with `params` substituted (already formatted as strings)."""
-    try:
-        template = catalog(lang)[key]
-    except KeyError:
-        raise MissingMessageError(f"message {key!r} missing from the {lang!r} catalog") from None
-    return template.format(**params) if params else template
+    """The rulebook message `key` in `lang` with `params` substituted."""
+    return RULES_MESSAGES.text(key, lang, **params)
 
 
 def plural_text(key: str, lang: str, count: int, /, **params: object) -> str:
-    """The plural form of `key` for `count` (`key.one`, `key.other`, by CLDR's rules for `lang`)."""
-    form = Locale.parse(locale_for(lang)).plural_form(count)
-    forms = catalog(lang)
-    chosen = f"{key}.{form}" if f"{key}.{form}" in forms else f"{key}.other"
-    return text(chosen, lang, **params)
+    """The plural form of the rulebook message `key` for `count`."""
+    return RULES_MESSAGES.plural(key, lang, count, **params)
 
 
 def format_money(money: Money, lang: str) -> str:

@@ -1,0 +1,20 @@
+"""Slash-command listeners: `/roe` (rule answers) and `/deal` (shared deals)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.listeners.commands import deal, roe
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Runtime
+
+__all__ = ["register"]
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the slash commands."""
+    roe.register(app, runtime)
+    deal.register(app, runtime)

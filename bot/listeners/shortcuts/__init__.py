@@ -1,0 +1,17 @@
+"""Shortcuts listeners."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Runtime
+
+__all__ = ["register"]
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the shortcuts listeners."""
+    del app, runtime

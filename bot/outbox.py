@@ -1,0 +1,218 @@
+"""The outbox: every message Coseller sends to Slack is first a row, then a delivery.
+
+Use cases `enqueue` in their own transaction, under an idempotency key (a second enqueue of the
+same key is a no-op). `deliver_due` claims due rows (one worker per row, even across replicas),
+renders what must be rendered at send time (a deal card always shows the deal as it is now), sends
+it, and records Slack's `ts`. Failures are retried later: 429 after `Retry-After`, 5xx and network
+errors with exponential backoff and jitter; a message that keeps failing becomes `dead`. Messages
+to one deal's thread go out in order: a message waits while its thread's card is unsent.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
+
+from storage.claims import claim_outbox
+from storage.models import DealThread, OutboxMessage, OutboxState
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+    from storage.unit_of_work import UnitOfWork
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "RENDERERS",
+    "NotReady",
+    "OutboxPump",
+    "deliver_due",
+    "enqueue",
+    "renderer",
+]
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+METADATA_EVENT = "coseller_outbox"
+
+Renderer = Callable[["Services", "UnitOfWork", dict[str, Any]], tuple[str, dict[str, Any]]]
+RENDERERS: dict[str, Renderer] = {}
+
+
+class NotReady(Exception):  # noqa: N818 - a signal, not an error
+    """The message depends on one not sent yet (its thread's card); try again shortly."""
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a function that turns a payload into (Web API method, arguments) at send time."""
+    def register(function: Renderer) -> Renderer:
+        RENDERERS[name] = function
+        return function
+    return register
+
+
+def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str = "",
+            thread_ts: str | None = None, team_id: str | None = None,
+            at: datetime | None = None) -> bool:
+    """Queue a message in the unit of work's transaction; False if `key` was already queued.
+
+    `payload` is either {"method": ..., "args": {...}} with optional "thread_of" (a deal id whose
+    thread receives it) or "dm" (a user id), or {"render": name, ...} for a registered renderer.
+    """
+    return uow.outbox.enqueue(key=key, channel=channel or payload.get("dm") or "-",
+                              payload=payload, at=at or uow.now(), thread_ts=thread_ts,
+                              team_id=team_id)
+
+
+def _thread(uow: UnitOfWork, deal_id: int) -> DealThread:
+    thread = uow.session.get(DealThread, deal_id)
+    if thread is None or thread.thread_ts is None:
+        raise NotReady(f"deal {deal_id} has no thread yet")
+    return thread
+
+
+def _prepare(services: Services, uow: UnitOfWork, message: OutboxMessage,
+             client: WebClient) -> tuple[str, dict[str, Any]]:
+    payload = dict(message.payload)
+    if "render" in payload:
+        method, args = RENDERERS[payload["render"]](services, uow, payload)
+    else:
+        method, args = payload["method"], dict(payload.get("args") or {})
+    if "thread_of" in payload:
+        thread = _thread(uow, int(payload["thread_of"]))
+        args.setdefault("channel", thread.channel_id)
+        args.setdefault("thread_ts", thread.thread_ts)
+    if "dm" in payload and "channel" not in args:
+        opened = client.conversations_open(users=payload["dm"])
+        args["channel"] = opened["channel"]["id"]
+    if method == "chat.postMessage":
+        args.setdefault("channel", message.channel)
+        args["metadata"] = {"event_type": METADATA_EVENT,
+                            "event_payload": {"key": message.idempotency_key}}
+    return method, args
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = min(300.0, 2.0 ** attempts)
+    return timedelta(seconds=base * random.uniform(0.5, 1.5))
+
+
+def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:
+    message.state = OutboxState.SENT
+    message.slack_ts = str(result.get("ts") or result.get("message_ts") or "") or None
+    message.claimed_by = None
+    message.claimed_until = None
+    payload = message.payload
+    if payload.get("render") == "deal_card" and message.slack_ts:
+        thread = uow.session.get(DealThread, int(payload["deal_id"]))
+        if thread is not None and thread.card_ts is None:
+            thread.card_ts = thread.thread_ts = message.slack_ts
+            thread.channel_id = str(result.get("channel") or thread.channel_id)
+
+
+def _failed(message: OutboxMessage, now: datetime, error: Exception) -> str:
+    message.attempts += 1
+    message.claimed_by = None
+    message.claimed_until = None
+    message.last_error = str(error)[:500]
+    retry_after: float | None = None
+    reason = "error"
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        if status == 429:
+            reason = "rate_limited"
+            retry_after = float(error.response.headers.get("Retry-After", "1") or 1)
+        elif status >= 500:
+            reason = "server_error"
+        else:
+            reason = str(error.response.get("error") or "api_error")
+    elif isinstance(error, (SlackClientError, OSError, TimeoutError)):
+        reason = "network"
+    if message.attempts >= MAX_ATTEMPTS:
+        message.state = OutboxState.DEAD
+        return "dead"
+    delay = timedelta(seconds=retry_after) if retry_after is not None else \
+        _backoff(message.attempts)
+    message.next_attempt_at = now + delay
+    return reason
+
+
+def deliver_due(services: Services, client: WebClient, *, limit: int = 100) -> int:
+    """Send what is due now; the number delivered."""
+    now = services.now()
+    ids = claim_outbox(services.factory, now=now, limit=limit, worker=services.worker)
+    sent = 0
+    for message_id in ids:
+        with services.uow(actor="outbox") as uow:
+            message = uow.session.get(OutboxMessage, message_id)
+            if message is None or message.state is not OutboxState.PENDING:
+                continue
+            try:
+                method, args = _prepare(services, uow, message, client)
+                result = client.api_call(method, json=args)
+            except NotReady:
+                message.claimed_by = None
+                message.claimed_until = None
+                message.next_attempt_at = now + timedelta(seconds=2)
+                uow.commit()
+                continue
+            except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+                reason = _failed(message, now, error)
+                log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
+                uow.commit()
+                continue
+            _after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
+            uow.commit()
+            sent += 1
+    return sent
+
+
+def pending_count(uow: UnitOfWork) -> int:
+    """How many messages wait to be sent."""
+    return len(uow.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.state == OutboxState.PENDING)).all())
+
+
+class OutboxPump:
+    """A background thread delivering the outbox: woken at once after a use case enqueues,
+    and every `interval` seconds anyway."""
+
+    def __init__(self, services: Services, client: WebClient, interval: float = 1.0) -> None:
+        self.services = services
+        self.client = client
+        self.interval = interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="outbox-pump")
+
+    def start(self) -> OutboxPump:
+        """Start delivering."""
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Deliver now (called after a commit that enqueued)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop after the current round."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                while deliver_due(self.services, self.client) and not self._stop.is_set():
+                    pass
+            except Exception:  # keep pumping; the row is retried on its schedule
+                log.exception("outbox delivery round failed")
