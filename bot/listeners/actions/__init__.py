@@ -1,8 +1,10 @@
-"""Actions listeners."""
+"""Actions listeners, one module per feature."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bot.listeners.actions import clock_actions, deal_actions
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -14,4 +16,5 @@ __all__ = ["register"]
 
 def register(app: App, runtime: Runtime) -> None:
     """Register the actions listeners."""
-    del app, runtime
+    deal_actions.register(app, runtime)
+    clock_actions.register(app, runtime)

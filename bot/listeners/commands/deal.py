@@ -1,30 +1,74 @@
-"""`/deal`: register, offer, status, BANT, POI, out of office, extensions, discounts, close."""
+"""`/deal <subcommand>`: one command, subcommands registered by feature modules.
+
+    /deal register | offer | status | close | remove | poi        (deal_lifecycle)
+    /deal bant | ooo | extend | discount                          (deal_followup)
+
+Each subcommand handler gets the actor, the rest of the text, the request body, the Bolt client
+and `respond`; `/deal` alone or `/deal help` lists them in the user's language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import t
 from bot.listeners.common import actor_of, say_private, stranger
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import Runtime
+    from bot.context import Actor
 
-__all__ = ["register"]
+__all__ = ["SUBCOMMANDS", "Subcommand", "register"]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A `/deal` subcommand: `opens_modal` ones run inside the ack (trigger ids expire in 3 s)."""
+
+    run: Callable[[Runtime, Actor, str, dict[str, Any], Any, Any], None]
+    opens_modal: bool = False
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register `/deal`."""
+    """Register `/deal` and its subcommands."""
+    from bot.listeners.commands import deal_followup, deal_lifecycle
 
-    def ack_now(ack: Any) -> None:
+    deal_lifecycle.subcommands(SUBCOMMANDS)
+    deal_followup.subcommands(SUBCOMMANDS)
+
+    def split(body: dict[str, Any]) -> tuple[str, str]:
+        name, _, rest = str(body.get("text") or "").strip().partition(" ")
+        return name.lower(), rest.strip()
+
+    def ack_now(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+        name, rest = split(body)
+        sub = SUBCOMMANDS.get(name)
+        actor = actor_of(context)
+        if sub is not None and sub.opens_modal and actor is not None and actor.known:
+            ack()
+            sub.run(runtime, actor, rest, body, client, respond)
+            return
         ack()
 
-    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+    def work(body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+        name, rest = split(body)
+        sub = SUBCOMMANDS.get(name)
         actor = actor_of(context)
         if stranger(actor, respond):
             return
         assert actor is not None
-        say_private(respond, "/deal")
+        if sub is None:
+            say_private(respond, t("deal.help", actor.lang) if name in ("", "help") else
+                        t("deal.unknown_subcommand", actor.lang, name=name))
+            return
+        if not sub.opens_modal:
+            sub.run(runtime, actor, rest, body, client, respond)
 
     app.command("/deal")(ack=ack_now, lazy=[work])

@@ -1,8 +1,10 @@
-"""Events listeners."""
+"""Events listeners, one module per feature."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bot.listeners.events import home, mentions, messages
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -14,4 +16,6 @@ __all__ = ["register"]
 
 def register(app: App, runtime: Runtime) -> None:
     """Register the events listeners."""
-    del app, runtime
+    messages.register(app, runtime)
+    mentions.register(app, runtime)
+    home.register(app, runtime)

@@ -1,8 +1,10 @@
-"""Shortcuts listeners."""
+"""Shortcuts listeners, one module per feature."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bot.listeners.shortcuts import register_deal
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -14,4 +16,4 @@ __all__ = ["register"]
 
 def register(app: App, runtime: Runtime) -> None:
     """Register the shortcuts listeners."""
-    del app, runtime
+    register_deal.register(app, runtime)

@@ -1,8 +1,10 @@
-"""Views listeners."""
+"""Views listeners, one module per feature."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bot.listeners.views import deal_views, followup_views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -14,4 +16,5 @@ __all__ = ["register"]
 
 def register(app: App, runtime: Runtime) -> None:
     """Register the views listeners."""
-    del app, runtime
+    deal_views.register(app, runtime)
+    followup_views.register(app, runtime)

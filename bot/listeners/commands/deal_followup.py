@@ -1,0 +1,15 @@
+"""`/deal` subcommands that follow a deal up: bant, ooo, extend, discount."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.listeners.commands.deal import Subcommand
+
+__all__ = ["subcommands"]
+
+
+def subcommands(table: dict[str, Subcommand]) -> None:
+    """Add this module's subcommands to `table`."""
+    del table
