@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.context import LocaleCache
+from bot.outbox import Pacer
 from rules.regions import RegionDirectory
 from storage.db import make_engine, make_session_factory
 from storage.migrate import ensure_schema
@@ -35,6 +36,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     locales: LocaleCache = field(default_factory=LocaleCache)
     worker: str = "coseller"
+    pacer: Pacer = field(default_factory=Pacer)
 
     def uow(self, actor: str = "system") -> UnitOfWork:
         """A unit of work acting as `actor`, on this process's clock."""

@@ -172,6 +172,11 @@ class FakeSlack:
             with self._lock:
                 found = list(reversed(self.messages.get(channel, [])))
             return {"ok": True, "messages": found, "has_more": False}
+        if method == "conversations.replies":
+            with self._lock:
+                found = [m for m in self.messages.get(channel, [])
+                         if m["ts"] == args.get("ts") or m.get("thread_ts") == args.get("ts")]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             if user is None:

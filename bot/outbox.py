@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +33,13 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ATTEMPTS",
     "RENDERERS",
+    "Delivery",
     "NotReady",
     "OutboxPump",
+    "Pacer",
+    "conversation_of",
     "deliver_due",
+    "deliver_round",
     "enqueue",
     "renderer",
 ]
@@ -58,6 +64,19 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+def conversation_of(payload: dict[str, Any], channel: str = "") -> str:
+    """The conversation a message belongs to, in which messages go out in order: a deal's
+    thread (`deal:<id>`, the card included), a person's DM, or a channel."""
+    if "thread_of" in payload:
+        return f"deal:{payload['thread_of']}"
+    if payload.get("render") == "deal_card":
+        return f"deal:{payload['deal_id']}"
+    if payload.get("dm"):
+        return f"dm:{payload['dm']}"
+    args = payload.get("args") or {}
+    return channel or str(args.get("channel") or payload.get("user_id") or "-")
+
+
 def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str = "",
             thread_ts: str | None = None, team_id: str | None = None,
             at: datetime | None = None) -> bool:
@@ -66,7 +85,7 @@ def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str 
     `payload` is either {"method": ..., "args": {...}} with optional "thread_of" (a deal id whose
     thread receives it) or "dm" (a user id), or {"render": name, ...} for a registered renderer.
     """
-    return uow.outbox.enqueue(key=key, channel=channel or payload.get("dm") or "-",
+    return uow.outbox.enqueue(key=key, channel=conversation_of(payload, channel),
                               payload=payload, at=at or uow.now(), thread_ts=thread_ts,
                               team_id=team_id)
 
@@ -104,11 +123,16 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * random.uniform(0.5, 1.5))
 
 
+def _release(message: OutboxMessage) -> None:
+    message.claimed_by = None
+    message.claimed_until = None
+
+
 def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:
     message.state = OutboxState.SENT
     message.slack_ts = str(result.get("ts") or result.get("message_ts") or "") or None
-    message.claimed_by = None
-    message.claimed_until = None
+    message.last_error = None
+    _release(message)
     payload = message.payload
     if payload.get("render") == "deal_card" and message.slack_ts:
         thread = uow.session.get(DealThread, int(payload["deal_id"]))
@@ -117,10 +141,8 @@ def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any])
             thread.channel_id = str(result.get("channel") or thread.channel_id)
 
 
-def _failed(message: OutboxMessage, now: datetime, error: Exception) -> str:
-    message.attempts += 1
-    message.claimed_by = None
-    message.claimed_until = None
+def _failed(uow: UnitOfWork, message: OutboxMessage, now: datetime, error: Exception) -> str:
+    _release(message)
     message.last_error = str(error)[:500]
     retry_after: float | None = None
     reason = "error"
@@ -137,6 +159,7 @@ def _failed(message: OutboxMessage, now: datetime, error: Exception) -> str:
         reason = "network"
     if message.attempts >= MAX_ATTEMPTS:
         message.state = OutboxState.DEAD
+        _alert_admins(uow, message, now)
         return "dead"
     delay = timedelta(seconds=retry_after) if retry_after is not None else \
         _backoff(message.attempts)
@@ -144,34 +167,155 @@ def _failed(message: OutboxMessage, now: datetime, error: Exception) -> str:
     return reason
 
 
-def deliver_due(services: Services, client: WebClient, *, limit: int = 100) -> int:
+def _alert_admins(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:
+    """A message given up on: every admin is told (unless it was itself such an alert)."""
+    if message.idempotency_key.startswith("dead:"):
+        return
+    from bot.i18n import t
+    from rules.vocabulary import Role
+
+    for admin in uow.directory.staff(Role.ADMIN):
+        lang = admin.locale if admin.locale in ("en", "ja") else "en"
+        text = t("outbox.dead", lang, key=message.idempotency_key,
+                 error=message.last_error or "-", attempts=message.attempts)
+        enqueue(uow, key=f"dead:{message.id}:{admin.id}", at=now,
+                payload={"method": "chat.postMessage", "dm": admin.slack_user_id,
+                         "args": {"text": text}})
+
+
+def _earlier_pending(uow: UnitOfWork, message: OutboxMessage) -> bool:
+    """Whether an older message of the same conversation still waits (order is kept)."""
+    return uow.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.channel == message.channel, OutboxMessage.id < message.id,
+        OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
+
+
+def _reconcile(client: WebClient, message: OutboxMessage, method: str,
+               args: dict[str, Any]) -> str | None:
+    """After a crash between sending and recording, find the message Slack already has (its
+    metadata carries the idempotency key) instead of posting it twice."""
+    if method != "chat.postMessage" or "channel" not in args:
+        return None
+    if args.get("thread_ts"):
+        found = client.conversations_replies(channel=args["channel"], ts=args["thread_ts"],
+                                             include_all_metadata=True, limit=200)
+    else:
+        found = client.conversations_history(channel=args["channel"], include_all_metadata=True,
+                                             limit=200)
+    for item in found.get("messages") or []:
+        metadata = item.get("metadata") or {}
+        if (metadata.get("event_payload") or {}).get("key") == message.idempotency_key:
+            return str(item.get("ts"))
+    return None
+
+
+SENDING = "sending"
+
+
+class Pacer:
+    """About one message per second per Slack channel, within this process (Slack's 429s,
+    which are honoured, pace replicas among themselves)."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait_for(self, channel: str) -> float:
+        """Seconds before `channel` may receive another message (0 when it may now)."""
+        with self._lock:
+            last = self._last.get(channel)
+        return 0.0 if last is None else max(0.0, last + self.interval - time.monotonic())
+
+    def sent(self, channel: str) -> None:
+        """Note a message sent to `channel`."""
+        with self._lock:
+            self._last[channel] = time.monotonic()
+
+
+@dataclass
+class Delivery:
+    """What a delivery round did: sent, and the shortest pacing wait it met (seconds)."""
+
+    sent: int = 0
+    paced: float = 0.0
+    failed: int = 0
+
+
+def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
+                pacer: Pacer | None = None) -> int:
     """Send what is due now; the number delivered."""
+    return deliver_round(services, client, limit=limit, pacer=pacer).sent
+
+
+def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
+                  pacer: Pacer | None = None) -> Delivery:
+    """One round: claim due messages, send each in its conversation's order, record the result.
+
+    A message is marked as being sent (committed) before the call, so that after a crash it is
+    reconciled with what Slack already has before anything is sent again.
+    """
+    pacer = pacer or services.pacer
     now = services.now()
     ids = claim_outbox(services.factory, now=now, limit=limit, worker=services.worker)
-    sent = 0
+    done = Delivery()
     for message_id in ids:
-        with services.uow(actor="outbox") as uow:
-            message = uow.session.get(OutboxMessage, message_id)
-            if message is None or message.state is not OutboxState.PENDING:
-                continue
-            try:
-                method, args = _prepare(services, uow, message, client)
-                result = client.api_call(method, json=args)
-            except NotReady:
-                message.claimed_by = None
-                message.claimed_until = None
-                message.next_attempt_at = now + timedelta(seconds=2)
-                uow.commit()
-                continue
-            except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-                reason = _failed(message, now, error)
-                log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
-                uow.commit()
-                continue
-            _after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
+        _deliver_one(services, client, message_id, now=now, pacer=pacer, done=done)
+    return done
+
+
+def _deliver_one(services: Services, client: WebClient, message_id: int, *, now: datetime,
+                 pacer: Pacer, done: Delivery) -> None:
+    with services.uow(actor="outbox") as uow:
+        message = uow.session.get(OutboxMessage, message_id)
+        if message is None or message.state is not OutboxState.PENDING:
+            return
+        if _earlier_pending(uow, message):
+            _release(message)
             uow.commit()
-            sent += 1
-    return sent
+            return
+        interrupted = message.last_error == SENDING
+        try:
+            method, args = _prepare(services, uow, message, client)
+        except NotReady:
+            _release(message)
+            uow.commit()
+            return
+        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+            message.attempts += 1
+            _failed(uow, message, now, error)
+            uow.commit()
+            done.failed += 1
+            return
+        channel = str(args.get("channel") or message.channel)
+        wait = pacer.wait_for(channel)
+        if wait > 0:
+            _release(message)
+            uow.commit()
+            done.paced = min(done.paced or wait, wait)
+            return
+        if interrupted:
+            ts = _reconcile(client, message, method, args)
+            if ts is not None:
+                _after_send(uow, message, {"ts": ts, "channel": channel})
+                uow.commit()
+                done.sent += 1
+                return
+        message.attempts += 1
+        message.last_error = SENDING
+        uow.commit()
+        try:
+            result = client.api_call(method, json=args)
+        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+            reason = _failed(uow, message, now, error)
+            log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
+            uow.commit()
+            done.failed += 1
+            return
+        pacer.sent(channel)
+        _after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
+        uow.commit()
+        done.sent += 1
 
 
 def pending_count(uow: UnitOfWork) -> int:
@@ -212,7 +356,11 @@ class OutboxPump:
             self._wake.wait(self.interval)
             self._wake.clear()
             try:
-                while deliver_due(self.services, self.client) and not self._stop.is_set():
-                    pass
+                while not self._stop.is_set():
+                    done = deliver_round(self.services, self.client)
+                    if done.sent == 0 and done.paced == 0:
+                        break
+                    if done.sent == 0:
+                        self._stop.wait(done.paced)
             except Exception:  # keep pumping; the row is retried on its schedule
                 log.exception("outbox delivery round failed")

@@ -13,6 +13,7 @@ from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.fakeslack import FakeSlack
+from bot.outbox import Pacer
 from storage.directory import import_directory
 from tests.e2e.support import SECRET, Harness
 
@@ -52,6 +53,7 @@ def harness(tmp_path: Path, slack: FakeSlack, clock: Clock) -> Iterator[Harness]
                         database_url=f"sqlite:///{tmp_path / 'e2e.db'}",
                         slack_api_url=slack.api_url, deal_channel="C0DEALS")
     services = bootstrap(settings, clock=clock)
+    services.pacer = Pacer(0.0)  # Slack's one message a second per channel, not in tests
     with services.uow(actor="e2e") as uow:
         import_directory(uow, (ROOT / "examples" / "directory.toml").read_text())
         uow.commit()
