@@ -75,7 +75,6 @@ def _middleware(runtime: Runtime) -> Callable[..., Any]:
     def middleware(body: dict[str, Any], context: Any, request: Any, next: Callable[[], Any]
                    ) -> Any:
         context["request_id"] = uuid.uuid4().hex[:12]
-        context["runtime"] = runtime
         kind = body.get("type") or ("command" if "command" in body else "other")
         runtime.metrics.requests.labels(kind=kind).inc()
         if kind == "event_callback" and body.get("event_id"):
@@ -135,8 +134,8 @@ def create_app(services: Services, *, client: WebClient | None = None) -> tuple[
                                                            engine=services.engine),
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600,
                                                   engine=services.engine))
-    else:
-        options["token"] = settings.bot_token or "xoxb-console"
+    elif client.token is None:
+        client.token = settings.bot_token or "xoxb-console"
     app = App(**options)
     app.use(_middleware(runtime))
     app.error(_error_handler(runtime))

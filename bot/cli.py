@@ -1,5 +1,8 @@
 """The `coseller` command line: one entry point for every way of running Coseller.
 
+    coseller run                            the bot: console without Slack tokens, else Socket
+                                            Mode or HTTP (see bot.adapters.run)
+    coseller console [--as USER]            talk to the bot in this terminal as a demo user
     coseller db upgrade                     apply the migrations to DATABASE_URL
     coseller directory import FILE          validate and load people, partners, regions, routing
     coseller rules answer|check ...         the scenario files (same as python -m rules)
@@ -58,11 +61,38 @@ def _directory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from bot.adapters.run import run
+
+    return run(database_url=args.database_url, user=getattr(args, "user", None), logs=True)
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.adapters.console import run_console
+    from bot.adapters.run import configure_logging
+    from bot.config import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"coseller: configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging("console")
+    return run_console(settings, user=args.user, database_url=args.database_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `coseller`; returns the exit status."""
     parser = argparse.ArgumentParser(prog="coseller", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the bot: the console without Slack tokens, else Socket "
+                                     "Mode (SLACK_APP_TOKEN) or HTTP (SLACK_SIGNING_SECRET)")
+    run.add_argument("--as", dest="user", metavar="USER",
+                     help="in the console: who you are (number, name or Slack user id)")
+    console = sub.add_parser("console", help="talk to the bot in this terminal as a demo user")
+    console.add_argument("--as", dest="user", metavar="USER",
+                         help="who you are (number, name or Slack user id); asked if omitted")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     directory = sub.add_parser("directory", help="the people, partners, regions and routing")
@@ -72,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                            add_help=False)
     rules.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    if args.command == "console":
+        return _console(args)
     if args.command == "db":
         return _db(args)
     if args.command == "directory":

@@ -90,6 +90,20 @@ def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str 
                               team_id=team_id)
 
 
+RENDERER_MODULES = ("bot.views.deal_card", "bot.views.home")
+
+
+def _load_renderers() -> None:
+    """Import the modules that register renderers (a process may deliver without listeners)."""
+    import importlib
+
+    for name in RENDERER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            log.debug("no renderer module %s", name)
+
+
 def _thread(uow: UnitOfWork, deal_id: int) -> DealThread:
     thread = uow.session.get(DealThread, deal_id)
     if thread is None or thread.thread_ts is None:
@@ -101,6 +115,8 @@ def _prepare(services: Services, uow: UnitOfWork, message: OutboxMessage,
              client: WebClient) -> tuple[str, dict[str, Any]]:
     payload = dict(message.payload)
     if "render" in payload:
+        if payload["render"] not in RENDERERS:
+            _load_renderers()
         method, args = RENDERERS[payload["render"]](services, uow, payload)
     else:
         method, args = payload["method"], dict(payload.get("args") or {})

@@ -190,16 +190,22 @@ def _paused(calendar: RegionCalendar, spans: Sequence[tuple[datetime, datetime]]
 
 def _advance(calendar: RegionCalendar, spans: Sequence[tuple[datetime, datetime]],
              start: datetime, amount: timedelta) -> datetime:
-    """The earliest instant by which `amount` of business time outside `spans` has passed."""
-    due = calendar.add_business_time(start, amount)
-    if not spans:
-        return due
-    for _ in range(len(spans) + 2):
-        shifted = calendar.add_business_time(start, amount + _paused(calendar, spans, start, due))
-        if shifted == due:
-            break
-        due = shifted
-    return due
+    """The earliest instant by which `amount` of business time outside `spans` has passed.
+
+    Walks the gaps between the (merged, sorted) spans: each gap's business time is used up in
+    turn, so the answer is exact whatever the spans, in one pass.
+    """
+    cursor, left = start, amount
+    for span_start, span_end in spans:
+        if span_end <= cursor:
+            continue
+        if span_start > cursor:
+            gap = calendar.business_time(cursor, span_start)
+            if gap >= left:
+                return calendar.add_business_time(cursor, left)
+            left -= gap
+        cursor = max(cursor, span_end)
+    return calendar.add_business_time(cursor, left)
 
 
 def _measure(calendar: RegionCalendar, spans: Sequence[tuple[datetime, datetime]],

@@ -132,19 +132,21 @@ class DealRepository:
         return self.session.scalar(select(Deal).join(DealThread).where(
             DealThread.channel_id == channel_id, DealThread.thread_ts == thread_ts))
 
-    def for_partner(self, partner_org_id: int, *, open_only: bool = True) -> Sequence[Deal]:
-        """A partner organisation's own deals."""
+    def for_partner(self, partner_org_id: int, *, open_only: bool = True,
+                    limit: int | None = None) -> Sequence[Deal]:
+        """A partner organisation's own deals (the first `limit` of them)."""
         query = select(Deal).where(Deal.partner_org_id == partner_org_id)
         if open_only:
             query = query.where(Deal.status.in_(OPEN_DEAL_STATUSES))
-        return self.session.scalars(query.order_by(Deal.id)).all()
+        return self.session.scalars(query.order_by(Deal.id).limit(limit)).all()
 
-    def for_gs(self, gs_id: int, *, open_only: bool = True) -> Sequence[Deal]:
-        """A GS's deals."""
+    def for_gs(self, gs_id: int, *, open_only: bool = True, limit: int | None = None
+               ) -> Sequence[Deal]:
+        """A GS's deals (the first `limit` of them)."""
         query = select(Deal).where(Deal.gs_id == gs_id)
         if open_only:
             query = query.where(Deal.status.in_(OPEN_DEAL_STATUSES))
-        return self.session.scalars(query.order_by(Deal.id)).all()
+        return self.session.scalars(query.order_by(Deal.id).limit(limit)).all()
 
     def add(self, deal: Deal, *, at: datetime) -> Deal:
         """Register a new deal. Its domain is normalised; a second open deal of the same partner

@@ -35,7 +35,12 @@ def wsgi_app(app: App, runtime: Runtime) -> Any:
     def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path in SLACK_PATHS:
-            return slack(environ, start_response)
+            try:
+                return slack(environ, start_response)
+            except Exception as error:  # a body Bolt cannot even parse: refuse it, log it
+                log.warning("unreadable request to %s: %s", path, error)
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [b"bad request\n"]
         if path == "/healthz":
             try:
                 with runtime.services.engine.connect() as connection:

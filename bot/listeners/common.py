@@ -3,12 +3,17 @@ ephemerally in the user's language."""
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from bot.context import Actor
 from bot.i18n import t
 
-__all__ = ["actor_of", "say_private", "stranger"]
+__all__ = ["actor_of", "polite", "say_private", "stranger"]
+
+log = logging.getLogger(__name__)
 
 
 def actor_of(context: Any) -> Actor | None:
@@ -29,3 +34,29 @@ def stranger(actor: Actor | None, respond: Any) -> bool:
     lang = actor.lang if actor is not None else "en"
     say_private(respond, t("error.unknown_user", lang))
     return True
+
+
+def polite(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a lazy listener: a failure is logged with the request id and, where the listener
+    can answer (`respond`), the user is told politely in their language. Bolt itself would only
+    log it, and the user would hear nothing."""
+
+    @functools.wraps(function)
+    def guarded(**kwargs: Any) -> Any:
+        try:
+            return function(**kwargs)
+        except Exception:
+            context = kwargs.get("context") or {}
+            request_id = context.get("request_id", "-") if hasattr(context, "get") else "-"
+            log.exception("request %s: a listener failed", request_id)
+            respond = kwargs.get("respond")
+            actor = actor_of(context) if hasattr(context, "get") else None
+            if respond is not None:
+                try:
+                    say_private(respond, t("error.unexpected", actor.lang if actor else "en",
+                                           ref=request_id))
+                except Exception:  # the user may be gone; the log has the failure
+                    log.warning("request %s: could not tell the user", request_id)
+            return None
+
+    return guarded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from bot.outbox import enqueue
@@ -12,14 +14,15 @@ __all__ = ["refresh_card"]
 
 
 def refresh_card(uow: UnitOfWork, deal_id: int) -> bool:
-    """Queue a refresh of the deal's card, unless one is already waiting (it will show the
-    latest state anyway, because the card is rendered when it is sent)."""
+    """Queue a refresh of the deal's card, unless one is already waiting unclaimed (it will show
+    the latest state anyway, because the card is rendered when it is sent). A refresh being sent
+    right now may have rendered before this change, so it does not count."""
     prefix = f"deal:{deal_id}:card:"
     waiting = uow.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.idempotency_key.startswith(prefix),
-        OutboxMessage.state == OutboxState.PENDING).limit(1))
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.claimed_by.is_(None)).limit(1))
     if waiting is not None:
         return False
-    stamp = uow.now().timestamp()
-    return enqueue(uow, key=f"{prefix}{stamp:.6f}", payload={"render": "deal_card",
-                                                             "deal_id": deal_id})
+    return enqueue(uow, key=f"{prefix}{uuid.uuid4().hex}", payload={"render": "deal_card",
+                                                                   "deal_id": deal_id})

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from bot.i18n import t, tn
 from bot.outbox import enqueue
+from bot.usecases.clock_store import BANT, start_clock
+from bot.usecases.followup import thread_lang
 from bot.views.reminders import buttons, due_token, message
-from rules import clocks as rc
-from rules.escalation import plan
 from rules.vocabulary import Role
 from storage.models import (
     OPEN_DEAL_STATUSES,
@@ -53,19 +53,6 @@ def _lang(person: Person | None) -> str:
     return person.locale if person is not None and person.locale in ("en", "ja") else "en"
 
 
-def _first_step(clock: rc.Clock, services: Services, region: str) -> datetime | None:
-    steps = plan(clock, services.regions.calendar(region))
-    return steps[0].at if steps else None
-
-
-def _store_clock(uow: UnitOfWork, services: Services, deal: Deal, kind: str,
-                 clock: rc.Clock) -> None:
-    uow.clocks.add(Clock(deal_id=deal.id, kind=kind, owed_by=Party.PARTNER,
-                         started_at=clock.started_at, due_at=clock.due_at,
-                         basis=clock.basis.value, state=ClockState.RUNNING,
-                         next_action_at=_first_step(clock, services, deal.region_code)))
-
-
 def bant_prompts(services: Services, region: str) -> PeriodicReport:
     """Ask for BANT on each open deal of `region` that is new, was last asked 7 days ago, or
     closes in 2 business days; each prompt starts a response clock owed by the partner."""
@@ -87,20 +74,19 @@ def bant_prompts(services: Services, region: str) -> PeriodicReport:
                        and calendar.business_day_after(today, 2) == deal.expected_close)
             if asked is not None and now - asked < BANT_EVERY and not closing:
                 continue
-            registered = uow.session.get(Person, deal.registered_by_id) \
-                if deal.registered_by_id else None
-            lang = _lang(registered)
-            clock = rc.response_clock(now, calendar)
+            key = f"bant:{deal.id}:{today.isoformat()}"
+            if uow.outbox.by_key(key) is not None:
+                continue
+            lang = thread_lang(uow, deal)
+            row, _, _ = start_clock(uow, services.regions, deal, kind=BANT, owed_by=Party.PARTNER,
+                                    at=now)
             reason = "closing" if closing else ("first" if asked is None else "weekly")
             text = t(f"bant.prompt.{reason}", lang, company=deal.company,
-                     due=due_token(clock.due_at, lang))
-            queued = enqueue(uow, key=f"bant:{deal.id}:{today.isoformat()}",
-                             payload={"method": "chat.postMessage", "thread_of": deal.id,
-                                      "args": message(text, [buttons(lang, deal.id,
-                                                                     ("bant_open",))])})
-            if queued:
-                _store_clock(uow, services, deal, "bant", clock)
-                report.prompts += 1
+                     due=due_token(row.due_at, lang))
+            enqueue(uow, key=key, payload={"method": "chat.postMessage", "thread_of": deal.id,
+                                           "args": message(text, [buttons(lang, deal.id,
+                                                                          ("bant_open",))])})
+            report.prompts += 1
         uow.commit()
     return report
 
@@ -115,16 +101,15 @@ def ensure_clocks(services: Services) -> PeriodicReport:
             Clock.kind.in_(("poi", "onboarding"))))}
         for deal in uow.session.scalars(select(Deal).where(
                 Deal.status.in_((DealStatus.ACCEPTED, DealStatus.WON)))):
-            calendar = services.regions.calendar(deal.region_code)
             if deal.status is DealStatus.ACCEPTED and deal.expected_close is not None \
                     and (deal.id, "poi") not in have and not _poi_signed(uow, deal):
-                _store_clock(uow, services, deal, "poi",
-                             rc.poi_clock(deal.expected_close, calendar, opened_at=now))
+                start_clock(uow, services.regions, deal, kind="poi", owed_by=Party.PARTNER,
+                            at=now)
                 report.clocks += 1
             if deal.status is DealStatus.WON and deal.subscription_start is not None \
                     and (deal.id, "onboarding") not in have:
-                _store_clock(uow, services, deal, "onboarding",
-                             rc.onboarding_clock(deal.subscription_start, calendar))
+                start_clock(uow, services.regions, deal, kind="onboarding",
+                            owed_by=Party.PARTNER, at=now)
                 report.clocks += 1
         uow.commit()
     return report

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.i18n import t, tn
 from bot.outbox import conversation_of
+from bot.usecases.cards import refresh_card
 from bot.usecases.clock_facts import load_clock_facts, rules_clock
 from bot.views.reminders import buttons, due_token, message
 from rules.clocks import Clock as RulesClock
@@ -274,6 +275,8 @@ def _write(uow: UnitOfWork, batch: _Batch, *, now: datetime, report: SweepReport
         if deal.status is DealStatus.OFFERED:
             deal.status = DealStatus.LAPSED
             deal.updated_at = now
+    for deal_id in {*lapsed, *(b["deal_id"] for b in batch.breaches)}:
+        refresh_card(uow, deal_id)
     if batch.breaches:
         statement = _insert(uow)(Breach).on_conflict_do_nothing(index_elements=["clock_id"])
         session.execute(statement, batch.breaches)

@@ -1,17 +1,72 @@
-"""deal actions (actions)."""
+"""The deal card's buttons: a GS accepts or declines a Partner Sourced registration
+(`deal_accept`, `deal_decline`), a partner accepts or declines an offered deal (`offer_accept`,
+`offer_decline`). Each button's value is `<deal id>:<deal version>`: a card older than the deal
+gets "changed meanwhile" and nothing is written."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.listeners.common import actor_of, polite, say_private, stranger
+from bot.usecases.deals import DealProblem, Done, answer_offer, decide_registration
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import Runtime
+    from bot.bootstrap import Services
+    from bot.context import Actor
 
-__all__ = ["register"]
+__all__ = ["parse_value", "register"]
+
+log = logging.getLogger(__name__)
+
+Decide = Callable[["Services", "Actor", int, "int | None"], Done]
+
+
+def parse_value(value: str) -> tuple[int, int | None] | None:
+    """`12:3` -> (12, 3); `12` -> (12, None); anything else -> None."""
+    deal, _, version = str(value or "").partition(":")
+    if not deal.isdigit() or (version and not version.isdigit()):
+        return None
+    return int(deal), int(version) if version else None
+
+
+def _handler(runtime: Runtime, decide: Decide) -> Callable[..., None]:
+    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+        actor = actor_of(context)
+        if stranger(actor, respond):
+            return
+        assert actor is not None
+        actions = body.get("actions") or [{}]
+        parsed = parse_value(str(actions[0].get("value") or ""))
+        if parsed is None:
+            log.warning("deal button with a bad value: %r", actions[0].get("value"))
+            return
+        deal_id, version = parsed
+        try:
+            decide(runtime.services, actor, deal_id, version)
+        except DealProblem as problem:
+            say_private(respond, problem.text(actor.lang, actor.tz))
+            return
+        runtime.delivered()
+
+    return work
 
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register this module's listeners."""
-    del app, runtime
+    """Register the deal card's buttons."""
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    choices: dict[str, Decide] = {
+        "deal_accept": lambda s, a, d, v: decide_registration(s, a, d, v, accept=True),
+        "deal_decline": lambda s, a, d, v: decide_registration(s, a, d, v, accept=False),
+        "offer_accept": lambda s, a, d, v: answer_offer(s, a, d, v, accept=True),
+        "offer_decline": lambda s, a, d, v: answer_offer(s, a, d, v, accept=False),
+    }
+    for action_id, decide in choices.items():
+        app.action(action_id)(ack=ack_now, lazy=[polite(_handler(runtime, decide))])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
-from bot.listeners.common import actor_of, say_private, stranger
+from bot.listeners.common import actor_of, polite, say_private, stranger
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -71,4 +71,4 @@ def register(app: App, runtime: Runtime) -> None:
         if not sub.opens_modal:
             sub.run(runtime, actor, rest, body, client, respond)
 
-    app.command("/deal")(ack=ack_now, lazy=[work])
+    app.command("/deal")(ack=ack_now, lazy=[polite(work)])

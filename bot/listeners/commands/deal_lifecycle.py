@@ -1,15 +1,237 @@
-"""`/deal` subcommands of a deal's life: register, offer, status, close, remove, poi."""
+"""`/deal` subcommands of a deal's life: register, offer, status, close, remove, poi.
+
+    /deal register                                   a modal (partners)
+    /deal offer                                      a modal (GSs, admins)
+    /deal status [deal]                              the deal, ephemerally
+    /deal close won|lost [deal]                      GSs, admins
+    /deal remove [deal] <reason>                     GSs, admins; the partner is told the reason
+    /deal poi [deal] signed|sent|rejected [date] [onboarding] [link]
+
+In a deal's thread the deal is that thread's; elsewhere its number names it (`12` or `#12`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import t
+from bot.listeners.common import say_private
+from bot.permissions import Action, allowed
+from bot.usecases.deals import (
+    DealProblem,
+    Done,
+    close_deal,
+    deal_summary,
+    default_region,
+    find_deal_id,
+    metadata,
+    open_deals,
+    partner_choices,
+    record_poi,
+    remove_partner,
+)
+from bot.views.deal_modals import offer_modal, register_modal
+from storage.models import PoiStatus
 
 if TYPE_CHECKING:
+    from bot.app import Runtime
+    from bot.context import Actor
     from bot.listeners.commands.deal import Subcommand
 
-__all__ = ["subcommands"]
+__all__ = ["open_register", "subcommands"]
+
+log = logging.getLogger(__name__)
+_DEAL_REF = re.compile(r"^#?(\d{1,12})$")
+_WON = {"won", "win", "成約", "受注"}
+_LOST = {"lost", "lose", "失注"}
+
+
+class _Usage(Exception):  # noqa: N818 - a usage problem to tell the user, not a failure
+    def __init__(self, command: str, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.command = command
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        return t("deals.usage_error", lang, problem=t(self.key, lang, **self.params),
+                 usage=t(f"deals.usage.{self.command}", lang))
+
+
+@dataclass(frozen=True)
+class _Request:
+    runtime: Runtime
+    actor: Actor
+    body: dict[str, Any]
+    respond: Any
+
+    def deal(self, command: str, number: int | None) -> int:
+        services = self.runtime.services
+        found = find_deal_id(services, self.actor, deal_id=number,
+                             channel=str(self.body.get("channel_id") or "") or None,
+                             thread_ts=str(self.body.get("thread_ts") or "") or None)
+        if found is None:
+            mine = open_deals(services, self.actor)
+            listed = ", ".join(f"#{i} {domain}" for i, domain in mine)
+            raise _Usage(command, "deals.problem.which_deal" if mine else
+                         "deals.problem.which_deal_none", deals=listed)
+        return found
+
+    def answer(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        say_private(self.respond, text, blocks)
+
+
+def _number(token: str) -> int | None:
+    found = _DEAL_REF.match(token)
+    return int(found.group(1)) if found else None
+
+
+def _leading_number(tokens: list[str]) -> int | None:
+    if tokens and _number(tokens[0]) is not None:
+        return _number(tokens.pop(0))
+    return None
+
+
+def _run(function: Any) -> Any:
+    """Wrap a subcommand: refusals and usage problems become ephemeral answers."""
+    def run(runtime: Runtime, actor: Actor, rest: str,
+            body: dict[str, Any], client: Any, respond: Any) -> None:
+        del client
+        request = _Request(runtime, actor, body, respond)
+        try:
+            done = function(request, rest)
+        except _Usage as usage:
+            request.answer(usage.text(actor.lang))
+            return
+        except DealProblem as problem:
+            request.answer(problem.text(actor.lang, actor.tz))
+            return
+        if isinstance(done, Done):
+            request.answer(done.text(actor.lang, actor.tz))
+            runtime.delivered()
+    run.__name__ = function.__name__
+    return run
+
+
+def _status(request: _Request, rest: str) -> None:
+    tokens = rest.split()
+    number = _leading_number(tokens)
+    if tokens:
+        raise _Usage("status", "deals.problem.word", word=tokens[0][:40])
+    deal_id = request.deal("status", number)
+    actor = request.actor
+    text, blocks = deal_summary(request.runtime.services, actor, deal_id)
+    request.answer(text, blocks)
+
+
+def _close(request: _Request, rest: str) -> Done:
+    tokens = rest.split()
+    number = _leading_number(tokens)
+    if not tokens:
+        raise _Usage("close", "deals.problem.close_outcome")
+    word = tokens.pop(0).lower()
+    if word not in _WON | _LOST:
+        raise _Usage("close", "deals.problem.close_outcome")
+    number = number if number is not None else _leading_number(tokens)
+    if tokens:
+        raise _Usage("close", "deals.problem.word", word=tokens[0][:40])
+    if not allowed(request.actor.role, Action.CLOSE_DEAL):
+        raise DealProblem("error.not_allowed", action=Action.CLOSE_DEAL)
+    deal_id = request.deal("close", number)
+    return close_deal(request.runtime.services, request.actor, deal_id, won=word in _WON)
+
+
+def _remove(request: _Request, rest: str) -> Done:
+    tokens = rest.split()
+    number = _leading_number(tokens)
+    reason = " ".join(tokens).strip()
+    if not allowed(request.actor.role, Action.REMOVE_PARTNER):
+        raise DealProblem("error.not_allowed", action=Action.REMOVE_PARTNER)
+    if not reason:
+        raise _Usage("remove", "deals.problem.remove_reason")
+    deal_id = request.deal("remove", number)
+    return remove_partner(request.runtime.services, request.actor, deal_id, reason[:1000])
+
+
+def _poi(request: _Request, rest: str) -> Done:
+    tokens = rest.split()
+    number = _leading_number(tokens)
+    if not tokens:
+        raise _Usage("poi", "deals.problem.poi_status", word="-")
+    word = tokens.pop(0).lower()
+    try:
+        status = PoiStatus(word)
+    except ValueError:
+        raise _Usage("poi", "deals.problem.poi_status", word=word[:40]) from None
+    signed_on: date | None = None
+    onboarding = False
+    url: str | None = None
+    for token in tokens:
+        cleaned = token.strip("<>")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", token):
+            try:
+                signed_on = date.fromisoformat(token)
+            except ValueError:
+                raise _Usage("poi", "deals.problem.date", word=token[:40]) from None
+        elif token.lower() in ("onboarding", "導入支援"):
+            onboarding = True
+        elif cleaned.startswith(("https://", "http://")):
+            url = cleaned.split("|", 1)[0][:500]
+        else:
+            raise _Usage("poi", "deals.problem.word", word=token[:40])
+    if not allowed(request.actor.role, Action.UPDATE_POI):
+        raise DealProblem("error.not_allowed", action=Action.UPDATE_POI)
+    deal_id = request.deal("poi", number)
+    return record_poi(request.runtime.services, request.actor, deal_id, status,
+                      signed_on=signed_on, names_partner_onboarding=onboarding, url=url)
+
+
+def open_register(runtime: Runtime, actor: Actor, client: Any, trigger_id: str, respond: Any,
+                  *, domain: str | None = None, source: dict[str, Any] | None = None) -> None:
+    """Open the registration modal (pre-filled with `domain`), or say why not."""
+    if not allowed(actor.role, Action.REGISTER_DEAL):
+        if respond is not None:
+            say_private(respond, DealProblem("error.not_allowed",
+                                             action=Action.REGISTER_DEAL).text(actor.lang))
+        return
+    services = runtime.services
+    view = register_modal(actor.lang, regions=services.regions.codes(),
+                          region=default_region(services, actor), domain=domain,
+                          private_metadata=metadata(source=source or {}))
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _open_register(runtime: Runtime, actor: Actor, rest: str,
+                   body: dict[str, Any], client: Any, respond: Any) -> None:
+    del rest
+    open_register(runtime, actor, client, str(body.get("trigger_id") or ""), respond)
+
+
+def _open_offer(runtime: Runtime, actor: Actor, rest: str,
+                body: dict[str, Any], client: Any, respond: Any) -> None:
+    del rest
+    if not allowed(actor.role, Action.OFFER_DEAL):
+        say_private(respond, DealProblem("error.not_allowed",
+                                         action=Action.OFFER_DEAL).text(actor.lang))
+        return
+    services = runtime.services
+    view = offer_modal(actor.lang, regions=services.regions.codes(),
+                       region=default_region(services, actor),
+                       partners=partner_choices(services, actor), private_metadata=metadata())
+    client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
 
 def subcommands(table: dict[str, Subcommand]) -> None:
     """Add this module's subcommands to `table`."""
-    del table
+    from bot.listeners.commands.deal import Subcommand
+
+    table["register"] = Subcommand(_open_register, opens_modal=True)
+    table["offer"] = Subcommand(_open_offer, opens_modal=True)
+    table["status"] = Subcommand(_run(_status))
+    table["close"] = Subcommand(_run(_close))
+    table["remove"] = Subcommand(_run(_remove))
+    table["poi"] = Subcommand(_run(_poi))

@@ -1,13 +1,21 @@
-"""`/roe`: Rules of Engagement answers, with reasons and the sections they come from."""
+"""`/roe`: Rules of Engagement answers, with reasons and the sections they come from.
+
+    /roe help                        every question with its usage and an example
+    /roe eligibility ... | earnings ... | revenue-share ... | upmarket ... | bpw ... |
+         upsell ... | waive ... | due ...
+    /roe  (in a deal's thread), /roe deal [id]    the deal's own facts
+
+Acknowledged at once; the answer is worked out in a lazy listener and shown only to the asker.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
-from bot.listeners.common import actor_of, say_private, stranger
-from bot.roe_syntax import SyntaxProblem, parse_roe
-from bot.views.answer import answer_blocks, answer_text
+from bot.listeners.common import actor_of, polite, say_private, stranger
+from bot.usecases.answers import answer_roe
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -15,6 +23,8 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 __all__ = ["register"]
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -28,18 +38,15 @@ def register(app: App, runtime: Runtime) -> None:
         if stranger(actor, respond):
             return
         assert actor is not None
-        text = str(body.get("text") or "").strip()
         try:
-            question = parse_roe(text)
-        except SyntaxProblem as problem:
-            say_private(respond, t("roe.usage_error", actor.lang, problem=problem.text(actor.lang),
-                                   usage=t(f"roe.usage.{problem.command}", actor.lang)))
+            reply = answer_roe(runtime.services, actor, str(body.get("text") or ""),
+                               channel_id=body.get("channel_id"),
+                               thread_ts=body.get("thread_ts") or body.get("message_ts"))
+        except Exception:  # the asker gets a polite answer; the log has the rest
+            ref = context.get("request_id", "-")
+            log.exception("/roe failed (request %s)", ref)
+            say_private(respond, t("error.unexpected", actor.lang, ref=ref))
             return
-        if question is None:
-            say_private(respond, t("roe.help", actor.lang))
-            return
-        answer = question.decide()
-        say_private(respond, answer_text(answer, actor.lang, actor.viewer, actor.tz),
-                    answer_blocks(answer, actor.lang, actor.viewer, actor.tz))
+        say_private(respond, reply.text, reply.blocks)
 
-    app.command("/roe")(ack=ack_now, lazy=[work])
+    app.command("/roe")(ack=ack_now, lazy=[polite(work)])

@@ -1,17 +1,62 @@
-"""messages (events)."""
+"""Message events in deal threads: a GS's message starts the partner's response clock, a
+partner's reply stops it (and the reverse clock is measured for the GS).
+
+Only people's new messages in a thread count: bots (this one included), edits, deletions and
+other subtypes are ignored. Slack's retries are dropped by event id in the middleware, and the
+use case acts once per message `ts` whatever arrives.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.listeners.common import polite
+from bot.usecases.followup import ThreadMessage, on_thread_message
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import Runtime
 
-__all__ = ["register"]
+__all__ = ["register", "thread_message"]
+
+log = logging.getLogger(__name__)
+
+_COUNTED_SUBTYPES = (None, "thread_broadcast", "file_share")
+
+
+def thread_message(body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None
+                   ) -> ThreadMessage | None:
+    """The person's thread message an event carries, or None when it does not count."""
+    if event.get("type") != "message" or event.get("subtype") not in _COUNTED_SUBTYPES:
+        return None
+    if event.get("bot_id") or event.get("bot_profile") or event.get("edited"):
+        return None
+    user, ts, thread_ts = event.get("user"), event.get("ts"), event.get("thread_ts")
+    channel = event.get("channel")
+    if not (user and ts and thread_ts and channel) or thread_ts == ts or user == bot_user_id:
+        return None
+    team = str(body.get("team_id") or event.get("team") or "")
+    user_team = event.get("user_team") or event.get("team")
+    return ThreadMessage(team_id=team, channel=str(channel), thread_ts=str(thread_ts),
+                         ts=str(ts), user=str(user),
+                         user_team=str(user_team) if user_team else None)
 
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register this module's listeners."""
-    del app, runtime
+    """Register the `message` event listener."""
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    def work(body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        message = thread_message(body, event, context.get("bot_user_id"))
+        if message is None:
+            return
+        outcome = on_thread_message(runtime.services, message)
+        log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
+        if outcome.startswith("recorded"):
+            runtime.delivered()
+
+    app.event("message")(ack=ack_now, lazy=[polite(work)])

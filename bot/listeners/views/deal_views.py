@@ -1,8 +1,17 @@
-"""deal views (views)."""
+"""Submissions of the deal modals: registering a Partner Sourced deal, offering a HubSpot-owned
+deal. Validation happens inside the acknowledgement, so that Slack shows each problem beside its
+field (in the user's language) and nothing is written; a duplicate registration is such a
+problem too, on the domain field."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import t
+from bot.listeners.common import actor_of
+from bot.usecases.deals import DealProblem, offer_deal, partner_choices, register_deal
+from bot.views.deal_modals import OFFER_CALLBACK, REGISTER_CALLBACK, done_view, read_form
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -11,7 +20,47 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
+log = logging.getLogger(__name__)
+
+
+def _submission(runtime: Runtime, kind: str) -> Any:
+    services = runtime.services
+
+    def submit(ack: Any, body: dict[str, Any], context: Any) -> None:
+        actor = actor_of(context)
+        lang = actor.lang if actor is not None else "en"
+        if actor is None or not actor.known:
+            ack(response_action="errors", errors={"domain": t("error.unknown_user", lang)})
+            return
+        try:
+            values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+            partner_ids = [i for i, _ in partner_choices(services, actor)] \
+                if kind == "offer" else []
+            today = services.now().astimezone(actor.tz).date()
+            form, errors = read_form(values, kind=kind, lang=lang,
+                                     regions=services.regions.codes(), today=today,
+                                     partner_ids=partner_ids)
+            if form is None:
+                ack(response_action="errors", errors=errors)
+                return
+            use_case = register_deal if kind == "register" else offer_deal
+            done = use_case(services, actor, form)
+        except DealProblem as problem:
+            ack(response_action="errors",
+                errors={problem.field or "domain": problem.text(lang, actor.tz)})
+            return
+        except Exception:
+            ref = context.get("request_id", "-")
+            log.exception("request %s: deal %s submission failed", ref, kind)
+            ack(response_action="errors", errors={"domain": t("error.unexpected", lang, ref=ref)})
+            return
+        ack(response_action="update", view=done_view(lang, done.text(lang, actor.tz)))
+        runtime.delivered()
+
+    return submit
+
 
 def register(app: App, runtime: Runtime) -> None:
-    """Register this module's listeners."""
-    del app, runtime
+    """Register the deal modals' submissions."""
+    app.view(REGISTER_CALLBACK)(_submission(runtime, "register"))
+    app.view(OFFER_CALLBACK)(_submission(runtime, "offer"))

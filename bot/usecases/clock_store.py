@@ -1,0 +1,131 @@
+"""Stored response clocks: start, stop and recompute `storage.models.Clock` rows from the rules.
+
+A stored clock is the record of a rule clock (`rules.clocks`): its inputs are rows (the message
+that started it, the region calendar, the owing side's absences, the approved extensions), so it
+is rebuilt from them whenever one changes (an out-of-office registered, an extension approved),
+and `due_at`, `basis` and `next_action_at` are written back. A partner's clock escalates
+(`next_action_at` is the next step of `rules.escalation.plan`); the reverse clock a partner's
+message starts for the GS is measured only (`next_action_at` stays empty, so no sweep claims it).
+
+    row, clock = start_clock(uow, regions, deal, kind=RESPONSE, owed_by=Party.PARTNER, at=now)
+    stop_clock(row, at=reply_time)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.usecases.clock_facts import load_clock_facts, rules_clock
+from rules import clocks as rc
+from rules.calendars import RegionCalendar
+from rules.escalation import plan
+from rules.regions import RegionDirectory
+from rules.vocabulary import Role
+from storage.models import Clock, ClockState, Deal, Party, Person
+from storage.unit_of_work import UnitOfWork
+
+__all__ = [
+    "BANT",
+    "RESPONSE",
+    "RESPONSE_KINDS",
+    "next_action_at",
+    "owner_of",
+    "rebuild",
+    "recompute",
+    "running_owed",
+    "start_clock",
+    "stop_clock",
+]
+
+RESPONSE = "response"  # started by a message in the deal thread
+BANT = "bant"  # started by a BANT prompt; stopped by a BANT update
+RESPONSE_KINDS = (RESPONSE, BANT)
+
+
+def owner_of(uow: UnitOfWork, deal: Deal, owed_by: Party) -> int | None:
+    """The person a clock is owed by: the deal's GS, or the partner user who registered the deal
+    (else the organisation's first active partner user)."""
+    if owed_by is Party.GS:
+        return deal.gs_id
+    if deal.partner_org_id is None:
+        return None
+    if deal.registered_by_id is not None:
+        person = uow.session.get(Person, deal.registered_by_id)
+        if person is not None and person.partner_org_id == deal.partner_org_id:
+            return person.id
+    return uow.session.scalar(select(Person.id).where(
+        Person.partner_org_id == deal.partner_org_id, Person.role == Role.PARTNER,
+        Person.active.is_(True)).order_by(Person.id).limit(1))
+
+
+def rebuild(uow: UnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal
+            ) -> tuple[rc.Clock, RegionCalendar]:
+    """The rule clock behind `row`, from its rows as they are now."""
+    facts = load_clock_facts(uow, [row], {deal.id: deal})
+    built = rules_clock(row, deal, facts, regions)
+    if built is None:
+        raise ValueError(f"clock kind {row.kind!r} is not a response clock")
+    return built
+
+
+def next_action_at(clock: rc.Clock, calendar: RegionCalendar, *, since: datetime,
+                   done: str | None = None) -> datetime | None:
+    """The first escalation step at or after `since`; when every step lies before it, the last
+    step (the breach) unless it is the one already done, so a sweep still acts on it."""
+    steps = plan(clock, calendar)
+    for step in steps:
+        if step.at >= since:
+            return step.at
+    if steps and steps[-1].key != done:
+        return steps[-1].at
+    return None
+
+
+def start_clock(uow: UnitOfWork, regions: RegionDirectory, deal: Deal, *, kind: str,
+                owed_by: Party, at: datetime) -> tuple[Clock, rc.Clock, RegionCalendar]:
+    """Store a running response clock for `owed_by`, started at `at` (version 1)."""
+    row = Clock(deal_id=deal.id, kind=kind, owed_by=owed_by,
+                owed_by_person_id=owner_of(uow, deal, owed_by), started_at=at, due_at=at,
+                basis="", state=ClockState.RUNNING)
+    clock, calendar = rebuild(uow, regions, row, deal)
+    row.due_at = clock.due_at
+    row.basis = clock.basis.value
+    row.next_action_at = next_action_at(clock, calendar, since=at) \
+        if owed_by is Party.PARTNER else None
+    uow.clocks.add(row)
+    return row, clock, calendar
+
+
+def stop_clock(row: Clock, *, at: datetime) -> ClockState:
+    """Stop a running clock by a reply at `at`: met when in time, else breached."""
+    row.state = ClockState.MET if at <= row.due_at else ClockState.BREACHED
+    row.stopped_at = at
+    row.next_action_at = None
+    return row.state
+
+
+def recompute(uow: UnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal, *,
+              now: datetime) -> tuple[datetime, rc.Clock, RegionCalendar]:
+    """Rebuild a running clock from its rows and write back its due time and next action;
+    the due time it had before."""
+    before = row.due_at
+    clock, calendar = rebuild(uow, regions, row, deal)
+    if clock.due_at != row.due_at:
+        row.due_at = clock.due_at
+    if clock.basis.value != row.basis:
+        row.basis = clock.basis.value
+    if row.owed_by is Party.PARTNER:
+        following = next_action_at(clock, calendar, since=now, done=row.escalation_step)
+        if following != row.next_action_at:
+            row.next_action_at = following
+    return before, clock, calendar
+
+
+def running_owed(uow: UnitOfWork, deal_id: int, owed_by: Party,
+                 kinds: Sequence[str] = RESPONSE_KINDS) -> list[Clock]:
+    """A deal's running response clocks owed by one side, oldest first."""
+    return [row for row in uow.clocks.running(deal_id)
+            if row.owed_by is owed_by and row.kind in kinds]

@@ -1,0 +1,150 @@
+"""The Home tab's facts: my open deals, my running clocks, my breaches; a PDM's partners.
+
+    data = home_data(services, actor)
+
+A partner sees only its own organisation's deals, clocks and breaches; a GS the deals routed to
+them; a PDM, in addition, each partner organisation it manages (`PartnerOrg.pdm_id`) with its
+open deals, running clocks and breaches of the last 90 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from bot.context import Actor
+from rules.vocabulary import Motion, PartnerKind, Role, Tier
+from storage.models import Breach, Clock, ClockState, Deal, DealStatus, PartnerOrg, Party
+from storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+
+__all__ = [
+    "BREACH_WINDOW",
+    "BreachLine",
+    "ClockLine",
+    "DealLine",
+    "HomeData",
+    "OrgSummary",
+    "home_data",
+]
+
+BREACH_WINDOW = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class DealLine:
+    """One open deal."""
+
+    id: int
+    company: str
+    domain: str
+    status: DealStatus
+    motion: Motion
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    """One running clock: on which deal, what is owed, by whom, by when."""
+
+    deal_id: int
+    company: str
+    kind: str
+    owed_by: Party
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class BreachLine:
+    """One breach on a partner's record."""
+
+    deal_id: int | None
+    company: str | None
+    kind: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    """A partner organisation a PDM manages, with its open work."""
+
+    name: str
+    kind: PartnerKind
+    tier: Tier
+    deals: list[DealLine]
+    clocks: list[ClockLine]
+    breaches: list[BreachLine]
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the Home tab shows one person."""
+
+    name: str
+    role: Role | None
+    now: datetime
+    deals: list[DealLine] = field(default_factory=list)
+    clocks: list[ClockLine] = field(default_factory=list)
+    breaches: list[BreachLine] = field(default_factory=list)
+    orgs: list[OrgSummary] = field(default_factory=list)
+
+
+def _deal_lines(deals: Sequence[Deal]) -> list[DealLine]:
+    return [DealLine(d.id, d.company, d.customer_domain, d.status, d.motion) for d in deals]
+
+
+def _clocks(uow: UnitOfWork, deals: Sequence[Deal]) -> list[ClockLine]:
+    if not deals:
+        return []
+    by_id = {d.id: d for d in deals}
+    rows = uow.session.scalars(select(Clock).where(
+        Clock.deal_id.in_(list(by_id)), Clock.state == ClockState.RUNNING)
+        .order_by(Clock.due_at, Clock.id)).all()
+    return [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by, r.due_at)
+            for r in rows]
+
+
+def _breaches(uow: UnitOfWork, since: datetime, *, org_id: int | None = None,
+              gs_id: int | None = None) -> list[BreachLine]:
+    """An organisation's breaches, or those on a GS's deals (open or not), since `since`."""
+    query = select(Breach, Deal.company).outerjoin(Deal, Breach.deal_id == Deal.id).where(
+        Breach.occurred_at >= since)
+    if org_id is not None:
+        query = query.where(Breach.partner_org_id == org_id)
+    else:
+        query = query.where(Deal.gs_id == gs_id)
+    rows = uow.session.execute(query.order_by(Breach.occurred_at.desc(), Breach.id.desc())
+                               .limit(50)).all()
+    return [BreachLine(b.deal_id, company, b.kind, b.occurred_at) for b, company in rows]
+
+
+def home_data(services: Services, actor: Actor) -> HomeData:
+    """What `actor` sees on their Home tab."""
+    now = services.now()
+    since = now - BREACH_WINDOW
+    with services.uow(actor=actor.user_id) as uow:
+        data = HomeData(name=actor.name, role=actor.role, now=now)
+        if actor.role is Role.PARTNER and actor.partner_org_id is not None:
+            deals = uow.deals.for_partner(actor.partner_org_id)
+            data.deals.extend(_deal_lines(deals))
+            data.clocks.extend(_clocks(uow, deals))
+            data.breaches.extend(_breaches(uow, since, org_id=actor.partner_org_id))
+        elif actor.role in (Role.GS, Role.ADMIN) and actor.person_id is not None:
+            deals = uow.deals.for_gs(actor.person_id)
+            data.deals.extend(_deal_lines(deals))
+            data.clocks.extend(_clocks(uow, deals))
+            data.breaches.extend(_breaches(uow, since, gs_id=actor.person_id))
+        if actor.role in (Role.PDM, Role.ADMIN) and actor.person_id is not None:
+            orgs = uow.session.scalars(select(PartnerOrg).where(
+                PartnerOrg.pdm_id == actor.person_id).order_by(PartnerOrg.name)).all()
+            for org in orgs:
+                deals = uow.deals.for_partner(org.id)
+                data.orgs.append(OrgSummary(org.name, org.kind, org.tier, _deal_lines(deals),
+                                            _clocks(uow, deals),
+                                            _breaches(uow, since, org_id=org.id)))
+    return data
