@@ -81,6 +81,28 @@ def _console(args: argparse.Namespace) -> int:
     return run_console(settings, user=args.user, database_url=args.database_url)
 
 
+def _scheduler(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from bot.adapters.run import configure_logging
+    from bot.app import create_app
+    from bot.bootstrap import bootstrap
+    from bot.config import ConfigError, Settings
+    from scheduler import run_alone
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"coseller: configuration error: {error}", file=sys.stderr)
+        return 2
+    if args.database_url:
+        settings = replace(settings, database_url=args.database_url)
+    configure_logging("http")
+    _, runtime = create_app(bootstrap(settings))
+    run_alone(runtime)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `coseller`; returns the exit status."""
     parser = argparse.ArgumentParser(prog="coseller", description=__doc__.splitlines()[0])
@@ -93,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = sub.add_parser("console", help="talk to the bot in this terminal as a demo user")
     console.add_argument("--as", dest="user", metavar="USER",
                          help="who you are (number, name or Slack user id); asked if omitted")
+    sub.add_parser("scheduler", help="run only the reminders and the outbox (no Slack listener); "
+                                     "any number of replicas on one PostgreSQL")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     directory = sub.add_parser("directory", help="the people, partners, regions and routing")
@@ -106,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "console":
         return _console(args)
+    if args.command == "scheduler":
+        return _scheduler(args)
     if args.command == "db":
         return _db(args)
     if args.command == "directory":

@@ -32,6 +32,7 @@ class Action(StrEnum):
     APPROVE_DISCOUNT = "approve_discount"
     CLOSE_DEAL = "close_deal"
     REMOVE_PARTNER = "remove_partner"
+    DISMISS_BREACH = "dismiss_breach"
 
 
 _STAFF = {Role.GS, Role.ADMIN}
@@ -51,6 +52,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPROVE_DISCOUNT: frozenset(_STAFF),
     Action.CLOSE_DEAL: frozenset(_STAFF),
     Action.REMOVE_PARTNER: frozenset(_STAFF),
+    Action.DISMISS_BREACH: frozenset(_STAFF),
 }
 
 

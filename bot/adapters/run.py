@@ -155,6 +155,10 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
     except (ArgumentError, OperationalError) as error:
         return _fail(ConfigError(f"DATABASE_URL: {str(error).splitlines()[0]}"))
     server.runtime.pump.start()
+    from scheduler import build_scheduler
+
+    jobs = build_scheduler(server.runtime)
+    jobs.start()
     log.info("coseller serving Slack over %s%s", "Socket Mode" if server.mode == "socket" else
              "HTTP", f" at {server.url}/slack/events" if server.url else "")
     _stop_on_sigterm()
@@ -164,6 +168,7 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
         pass
     finally:
         log.info("coseller stopping")
+        jobs.shutdown(wait=False)
         server.close()
         server.runtime.pump.stop()
         server.runtime.services.engine.dispose()

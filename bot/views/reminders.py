@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
@@ -33,9 +34,16 @@ def buttons(lang: str, deal_id: int, names: tuple[str, ...]) -> dict[str, Any]:
     `breach_extend`, `breach_remove`, `breach_dismiss`), each carrying the deal id."""
     elements = [ButtonElement(text=PlainTextObject(text=t(f"button.{name}", lang)),
                               action_id=name, value=str(deal_id),
-                              style="danger" if name == "breach_remove" else None)
+                              style="danger" if name == "breach_remove" else None,
+                              confirm=_confirm_removal(lang) if name == "breach_remove" else None)
                 for name in names]
     return ActionsBlock(elements=elements, block_id=f"actions-{deal_id}").to_dict()
+
+
+def _confirm_removal(lang: str) -> ConfirmObject:
+    return ConfirmObject(title=t("breach.confirm_title", lang), text=t("breach.confirm_text", lang),
+                         confirm=t("breach.confirm_yes", lang), deny=t("breach.confirm_no", lang),
+                         style="danger")
 
 
 def message(text: str, extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:

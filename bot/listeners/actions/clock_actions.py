@@ -99,7 +99,7 @@ def _open_ooo(runtime: Runtime) -> Handler:
     return handle
 
 
-def _open_extension(runtime: Runtime) -> Handler:
+def open_extension(runtime: Runtime) -> Handler:
     def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         ack()
         actor = _known(context, respond)
@@ -190,7 +190,7 @@ def register(app: App, runtime: Runtime) -> None:
     """Register the follow-up buttons."""
     app.action("bant_open")(_open_bant(runtime))
     app.action("ooo_open")(_open_ooo(runtime))
-    app.action("extension_open")(_open_extension(runtime))
+    app.action("extension_open")(open_extension(runtime))
     app.action("extension_approve")(ack=_ack_now, lazy=[polite(_decide_extension(runtime, approve=True))])
     app.action("extension_decline")(ack=_ack_now,
                                     lazy=[polite(_decide_extension(runtime, approve=False))])

@@ -1,0 +1,63 @@
+"""The buttons of a breach notice: Extend, Remove partner, Dismiss (GSs and admins only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import t
+from bot.listeners.actions.clock_actions import open_extension
+from bot.listeners.common import actor_of, polite, say_private, stranger
+from bot.listeners.followup_support import action_value
+from bot.permissions import Action, allowed
+from bot.usecases.breaches import dismiss_breach
+from bot.usecases.deals import DealProblem, remove_partner
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Runtime
+
+__all__ = ["register"]
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register the breach buttons."""
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    def remove(body: dict[str, Any], context: Any, respond: Any) -> None:
+        actor = actor_of(context)
+        if stranger(actor, respond):
+            return
+        assert actor is not None
+        value = action_value(body)
+        if not value.isdigit():
+            return
+        if not allowed(actor.role, Action.REMOVE_PARTNER):
+            say_private(respond, t("breach.not_allowed", actor.lang))
+            return
+        try:
+            done = remove_partner(runtime.services, actor, int(value),
+                                  t("breach.removed_reason", actor.lang))
+        except DealProblem as problem:
+            say_private(respond, problem.text(actor.lang, actor.tz))
+            return
+        runtime.delivered()
+        say_private(respond, done.text(actor.lang, actor.tz))
+
+    def dismiss(body: dict[str, Any], context: Any, respond: Any) -> None:
+        actor = actor_of(context)
+        if stranger(actor, respond):
+            return
+        assert actor is not None
+        value = action_value(body)
+        if not value.isdigit():
+            return
+        outcome = dismiss_breach(runtime.services, actor, int(value))
+        runtime.delivered()
+        say_private(respond, t(outcome, actor.lang))
+
+    app.action("breach_extend")(open_extension(runtime))
+    app.action("breach_remove")(ack=ack_now, lazy=[polite(remove)])
+    app.action("breach_dismiss")(ack=ack_now, lazy=[polite(dismiss)])
