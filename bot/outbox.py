@@ -3,9 +3,15 @@
 Use cases `enqueue` in their own transaction, under an idempotency key (a second enqueue of the
 same key is a no-op). `deliver_due` claims due rows (one worker per row, even across replicas),
 renders what must be rendered at send time (a deal card always shows the deal as it is now), sends
-it, and records Slack's `ts`. Failures are retried later: 429 after `Retry-After`, 5xx and network
-errors with exponential backoff and jitter; a message that keeps failing becomes `dead`. Messages
-to one deal's thread go out in order: a message waits while its thread's card is unsent.
+it, and records Slack's `ts`. Failures are retried later: 429 after `Retry-After` (which does not
+use up a try), 5xx and network errors with exponential backoff and jitter; a message that keeps
+failing becomes `dead` and the admins are told. Messages to one deal's thread go out in order: a
+message waits while its thread's card is unsent.
+
+Nothing is posted twice: a send is committed as under way before the call, and a send that was
+interrupted (a crash) or may have reached Slack all the same (a timeout, a 5xx) is first looked
+for in the conversation (the message metadata carries the key); a worker sends only the rows its
+own claim still holds, so a row whose lease ran out is never sent by two workers at once.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from storage.claims import claim_outbox
+from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import DealThread, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:
@@ -157,9 +165,12 @@ def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any])
             thread.channel_id = str(result.get("channel") or thread.channel_id)
 
 
-def _failed(uow: UnitOfWork, message: OutboxMessage, now: datetime, error: Exception) -> str:
+def _failed(uow: UnitOfWork, message: OutboxMessage, now: datetime, error: Exception, *,
+            unsure: bool = False) -> str:
+    """Record a failed attempt and when to try again; the reason. `unsure`: Slack may have
+    posted the message all the same (a timeout, a 5xx, a connection lost after sending), so the
+    next attempt looks for it first instead of posting it blindly."""
     _release(message)
-    message.last_error = str(error)[:500]
     retry_after: float | None = None
     reason = "error"
     if isinstance(error, SlackApiError):
@@ -173,14 +184,26 @@ def _failed(uow: UnitOfWork, message: OutboxMessage, now: datetime, error: Excep
             reason = str(error.response.get("error") or "api_error")
     elif isinstance(error, (SlackClientError, OSError, TimeoutError)):
         reason = "network"
+    message.last_error = (f"{MAYBE_SENT}: " if unsure else "") + str(error)[:480]
+    if retry_after is not None:
+        # Slack said when: a rate limit is not a failure of the message, and does not use up
+        # its tries (it is not dead after 8 busy answers); it waits at least that long.
+        message.attempts = max(0, message.attempts - 1)
+        message.next_attempt_at = now + timedelta(seconds=retry_after)
+        return reason
     if message.attempts >= MAX_ATTEMPTS:
         message.state = OutboxState.DEAD
         _alert_admins(uow, message, now)
         return "dead"
-    delay = timedelta(seconds=retry_after) if retry_after is not None else \
-        _backoff(message.attempts)
-    message.next_attempt_at = now + delay
+    message.next_attempt_at = now + _backoff(message.attempts)
     return reason
+
+
+def _ambiguous(error: Exception) -> bool:
+    """Whether Slack may have acted on a request that failed this way."""
+    if isinstance(error, SlackApiError):
+        return int(error.response.status_code) >= 500
+    return True  # timeouts and connections lost: the request may have arrived
 
 
 def _alert_admins(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:
@@ -225,7 +248,14 @@ def _reconcile(client: WebClient, message: OutboxMessage, method: str,
     return None
 
 
-SENDING = "sending"
+SENDING = "sending"  # last_error while a send is under way: a crash leaves it so
+MAYBE_SENT = "maybe sent"  # last_error's prefix after a failure that Slack may have acted on
+
+
+def _unsure(message: OutboxMessage) -> bool:
+    """Whether Slack may already have this message (a send was interrupted or inconclusive)."""
+    error = message.last_error or ""
+    return error == SENDING or error.startswith(MAYBE_SENT)
 
 
 class Pacer:
@@ -269,28 +299,34 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
     """One round: claim due messages, send each in its conversation's order, record the result.
 
     A message is marked as being sent (committed) before the call, so that after a crash it is
-    reconciled with what Slack already has before anything is sent again.
+    reconciled with what Slack already has before anything is sent again. Each round claims
+    under a token of its own and handles only the rows it still holds: a row whose lease ran
+    out meanwhile and was claimed by another worker is left to that worker.
     """
     pacer = pacer or services.pacer
     now = services.now()
-    ids = claim_outbox(services.factory, now=now, limit=limit, worker=services.worker)
+    token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
+    ids = claim_outbox(services.factory, now=now, limit=limit, worker=token)
     done = Delivery()
     for message_id in ids:
-        _deliver_one(services, client, message_id, now=now, pacer=pacer, done=done)
+        _deliver_one(services, client, message_id, token=token, pacer=pacer, done=done)
     return done
 
 
-def _deliver_one(services: Services, client: WebClient, message_id: int, *, now: datetime,
+def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
                  pacer: Pacer, done: Delivery) -> None:
     with services.uow(actor="outbox") as uow:
-        message = uow.session.get(OutboxMessage, message_id)
+        message = uow.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.id == message_id,
+                                        OutboxMessage.claimed_by == token)
+            .with_for_update())
         if message is None or message.state is not OutboxState.PENDING:
             return
         if _earlier_pending(uow, message):
             _release(message)
             uow.commit()
             return
-        interrupted = message.last_error == SENDING
+        interrupted = _unsure(message)
         try:
             method, args = _prepare(services, uow, message, client)
         except NotReady:
@@ -299,9 +335,14 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, now:
             return
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
             message.attempts += 1
-            _failed(uow, message, now, error)
-            uow.commit()
-            done.failed += 1
+            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
+            return
+        except DBAPIError:
+            raise
+        except Exception as error:  # a message that cannot be built: tried, then dead
+            log.exception("outbox %s: cannot prepare", message.idempotency_key)
+            message.attempts += 1
+            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
             return
         channel = str(args.get("channel") or message.channel)
         wait = pacer.wait_for(channel)
@@ -311,27 +352,44 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, now:
             done.paced = min(done.paced or wait, wait)
             return
         if interrupted:
-            ts = _reconcile(client, message, method, args)
+            try:
+                ts = _reconcile(client, message, method, args)
+            except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+                message.attempts += 1
+                _give_up_for_now(services, uow, message, error, done, unsure=True)
+                return
             if ts is not None:
                 _after_send(uow, message, {"ts": ts, "channel": channel})
                 uow.commit()
                 done.sent += 1
                 return
-        message.attempts += 1
-        message.last_error = SENDING
-        uow.commit()
-        try:
-            result = client.api_call(method, json=args)
-        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-            reason = _failed(uow, message, now, error)
-            log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
-            uow.commit()
-            done.failed += 1
-            return
-        pacer.sent(channel)
-        _after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
-        uow.commit()
-        done.sent += 1
+        _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
+
+
+def _send(services: Services, uow: UnitOfWork, client: WebClient, message: OutboxMessage, *,
+          method: str, args: dict[str, Any], pacer: Pacer, done: Delivery) -> None:
+    """Mark the message as being sent (committed, and leased for the call), send, record."""
+    message.attempts += 1
+    message.last_error = SENDING
+    message.claimed_until = services.now() + DEFAULT_LEASE  # ours while the call lasts
+    uow.commit()
+    try:
+        result = client.api_call(method, json=args)
+    except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+        _give_up_for_now(services, uow, message, error, done, unsure=_ambiguous(error))
+        return
+    pacer.sent(str(args.get("channel") or message.channel))
+    _after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
+    uow.commit()
+    done.sent += 1
+
+
+def _give_up_for_now(services: Services, uow: UnitOfWork, message: OutboxMessage,
+                     error: Exception, done: Delivery, *, unsure: bool) -> None:
+    reason = _failed(uow, message, services.now(), error, unsure=unsure)
+    log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
+    uow.commit()
+    done.failed += 1
 
 
 def pending_count(uow: UnitOfWork) -> int:

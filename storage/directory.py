@@ -17,6 +17,7 @@ idempotently: importing the same file twice changes nothing the second time.
     accreditations = ["crm_implementation"]
     region = "JP"
     pdm = "U0PDM01"                     # the PDM's Slack user id
+    channel = "C0ACMEDEALS"             # its Slack Connect channel for deal threads (optional)
 
     [[people]]
     user = "U0AIKO1"
@@ -194,8 +195,13 @@ def _check_partners(check: _Checker, entries: list[dict[str, Any]], region_codes
             check.fail("partners", index, name, "name", "appears twice")
         partner_names.add(name)
         check.unknown_keys(entry, "partners", index, name,
-                           {"name", "kind", "tier", "accreditations", "region", "pdm",
+                           {"name", "kind", "tier", "accreditations", "region", "pdm", "channel",
                             "local_language_exception"})
+        channel = entry.get("channel")
+        if channel is not None and (not isinstance(channel, str)
+                                    or not re.fullmatch(r"[CG][A-Z0-9]{2,31}", channel)):
+            check.fail("partners", index, name, "channel",
+                       f"expected a Slack channel id such as C0123ABCD, got {channel!r}")
         check.choice(entry, "partners", index, name, "kind",
                      allowed=tuple(k.value for k in PartnerKind),
                      default=PartnerKind.SOLUTIONS_PARTNER.value)
@@ -325,6 +331,7 @@ def _load_partners(uow: UnitOfWork, parsed: _Parsed, report: ImportReport
             "tier": Tier(entry.get("tier", "partner")),
             "accreditations": sorted(entry.get("accreditations", [])),
             "region_code": entry.get("region"),
+            "channel_id": entry.get("channel"),
             "local_language_exception": bool(entry.get("local_language_exception", False))}
         org = session.scalar(select(PartnerOrg).where(PartnerOrg.name == entry["name"]))
         if org is None:

@@ -124,6 +124,7 @@ class PartnerOrg(Base):
     local_language_exception: Mapped[bool] = mapped_column(Boolean, default=False)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
     pdm_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", use_alter=True))
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # its Slack Connect deal channel
 
     people: Mapped[list[Person]] = relationship(back_populates="partner_org",
                                                 foreign_keys="Person.partner_org_id")

@@ -85,5 +85,11 @@ class HttpServer:
         self._server.run()
 
     def stop(self) -> None:
-        """Stop serving."""
-        self._server.close()
+        """Stop serving. A running server is closed inside its own loop: closed from another
+        thread, its socket would be pulled from under the loop's select() (EBADF there)."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._server.close()
+            return
+        self._server.trigger.pull_trigger(self._server.close)
+        thread.join(timeout=5)

@@ -344,8 +344,11 @@ def mention_reply(uow: UnitOfWork, services: Services, actor: Actor, question: s
     if decided is not None:
         return answer_reply(decided.answer, lang, viewer, decided.tz, decided.notes)
     if found.topic is None:
-        sections = [Section.DEAL_ELIGIBILITY, Section.COMMISSION_RATES, Section.COMMUNICATION,
-                    Section.BEST_PARTNER_WINS]
+        # Best Partner Wins is suggested to staff only: unasked, in a thread a partner reads,
+        # it would hint that another partner is on the customer
+        sections = [Section.DEAL_ELIGIBILITY, Section.COMMISSION_RATES, Section.COMMUNICATION]
+        if not viewer.is_partner:
+            sections.append(Section.BEST_PARTNER_WINS)
         return closest_reply(sections, ["/roe help"], lang, understood=False)
     sections, commands = found.closest()
     return closest_reply(sections, commands, lang)

@@ -285,8 +285,11 @@ def _new_deal(uow: UnitOfWork, services: Services, form: DealInput, *, motion: M
     except DuplicateDealError as error:
         raise DealProblem("deals.error.duplicate", field="domain", domain=error.domain,
                           deal=error.deal_id if error.deal_id is not None else "?") from None
-    uow.session.add(DealThread(deal_id=deal.id, team_id=actor.team_id,
-                               channel_id=services.settings.deal_channel))
+    # the deal's thread lives in its partner's own (Slack Connect) channel when it has one, so a
+    # partner never sees another partner's cards; the configured deal channel otherwise
+    org = uow.session.get(PartnerOrg, deal.partner_org_id) if deal.partner_org_id else None
+    channel = (org.channel_id if org is not None else None) or services.settings.deal_channel
+    uow.session.add(DealThread(deal_id=deal.id, team_id=actor.team_id, channel_id=channel))
     uow.session.flush()
     return deal
 

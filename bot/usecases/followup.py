@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import lang_of, t
 from bot.outbox import enqueue
-from bot.permissions import PERMISSIONS, Action, allowed
+from bot.permissions import Action, allowed
 from bot.usecases.cards import refresh_card
 from bot.usecases.clock_store import (
     BANT,
@@ -42,9 +42,11 @@ from bot.usecases.clock_store import (
     start_clock,
     stop_clock,
 )
+from bot.usecases.deals import roles_text as deal_roles_text
 from rules import clocks as rc
 from rules.answers import Answer, Viewer, render_reason
 from rules.conduct import discount as discount_rule
+from rules.escalation import plan
 from rules.i18n import format_date, format_datetime
 from rules.vocabulary import Role
 from storage.errors import ChangedMeanwhileError, NotFoundError
@@ -136,12 +138,7 @@ def _fail(key: str, **params: Param) -> Notice:
 def roles_text(action: Action) -> Callable[[str], str]:
     """The roles allowed to take `action`, named in a language (for `error.not_allowed`)."""
     def named(lang: str) -> str:
-        roles = [r for r in (Role.GS, Role.ADMIN, Role.PDM, Role.PARTNER)
-                 if r in PERMISSIONS[action]]
-        names = [t(f"role.{r.value}", lang) for r in roles]
-        if len(names) == 1:
-            return names[0]
-        return t("roles.joined", lang, first=", ".join(names[:-1]), last=names[-1])
+        return deal_roles_text(action, lang)  # one wording for every refusal of the bot
     return named
 
 
@@ -477,9 +474,15 @@ def _late_absence(uow: UnitOfWork, person: Person, absence: Absence,
 # -- extensions -----------------------------------------------------------------------------
 
 def partner_clock(uow: UnitOfWork, deal: Deal) -> Clock | None:
-    """The partner's running response clock on a deal (the oldest), if any."""
+    """The partner's running response clock on a deal (the oldest); else the one a breach
+    notice is about (breached by the sweep, never answered), which a GS may still extend."""
     rows = running_owed(uow, deal.id, Party.PARTNER)
-    return rows[0] if rows else None
+    if rows:
+        return rows[0]
+    return uow.session.scalar(select(Clock).where(
+        Clock.deal_id == deal.id, Clock.owed_by == Party.PARTNER,
+        Clock.kind.in_(RESPONSE_KINDS), Clock.state == ClockState.BREACHED,
+        Clock.stopped_at.is_(None)).order_by(Clock.id.desc()).limit(1))
 
 
 def file_extension(services: Services, actor: Actor, deal_id: int, *,
@@ -552,6 +555,10 @@ def _approve_extension(services: Services, uow: UnitOfWork, actor: Actor, ext: E
     ext.decided_by_id = actor.person_id
     ext.decided_at = now
     row.due_at = extended.due_at
+    if row.state is ClockState.BREACHED and row.stopped_at is None and extended.due_at > now:
+        row.state = ClockState.RUNNING  # extended after its breach notice: running again
+        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
+        row.escalation_step = passed[-1] if passed else None  # no stale reminders
     row.next_action_at = next_action_at(extended, calendar, since=now, done=row.escalation_step)
     lang = thread_lang(uow, deal)
     _to_thread(uow, deal, f"extension:{ext.id}:granted", t(

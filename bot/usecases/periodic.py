@@ -55,11 +55,14 @@ def _lang(person: Person | None) -> str:
 
 def bant_prompts(services: Services, region: str) -> PeriodicReport:
     """Ask for BANT on each open deal of `region` that is new, was last asked 7 days ago, or
-    closes in 2 business days; each prompt starts a response clock owed by the partner."""
+    closes in 2 business days; each prompt starts a response clock owed by the partner. Nothing
+    on a day that is not a business day in the region."""
     report = PeriodicReport()
     now = services.now()
     calendar = services.regions.calendar(region)
     today = calendar.local_date(now)
+    if not calendar.is_business_day(today):
+        return report  # the cron runs on working-week days; a holiday waits for the next one
     with services.uow(actor="scheduler") as uow:
         deals = uow.session.scalars(select(Deal).where(
             Deal.region_code == region, Deal.status == DealStatus.ACCEPTED)).all()
@@ -124,7 +127,10 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
     """Each GS of `region` gets one DM a day listing their deals' running clocks."""
     report = PeriodicReport()
     now = services.now()
-    today = services.regions.calendar(region).local_date(now)
+    calendar = services.regions.calendar(region)
+    today = calendar.local_date(now)
+    if not calendar.is_business_day(today):
+        return report  # business mornings only: not on a public holiday or a closure
     with services.uow(actor="scheduler") as uow:
         rows = uow.session.execute(select(Clock, Deal).join(Deal, Clock.deal_id == Deal.id).where(
             Deal.region_code == region, Clock.state == ClockState.RUNNING,

@@ -9,15 +9,18 @@ reminders fall due in one channel at once, they become one digest message.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.i18n import t, tn
 from bot.outbox import conversation_of
@@ -29,6 +32,7 @@ from rules.clocks import remaining
 from rules.escalation import Action, Audience, PlannedStep, plan
 from storage.claims import claim_due_clocks
 from storage.models import (
+    OPEN_DEAL_STATUSES,
     Breach,
     Clock,
     ClockState,
@@ -48,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = ["DIGEST_THRESHOLD", "PDM_BREACH_THRESHOLD", "SweepReport", "sweep"]
 
 DIGEST_THRESHOLD = 5
+# the deal statuses in which a clock of a kind still matters (others: the deal is open)
+_LIVE_STATUSES = {"poi": (DealStatus.ACCEPTED, DealStatus.WON), "onboarding": (DealStatus.WON,)}
 PDM_BREACH_THRESHOLD = 3
 PDM_WINDOW = timedelta(days=90)
 REMINDER_BUTTONS = ("bant_open", "ooo_open", "extension_open")
@@ -79,6 +85,31 @@ class _Batch:
         default_factory=lambda: defaultdict(list))
     clock_updates: list[dict[str, Any]] = field(default_factory=list)
     breaches: list[dict[str, Any]] = field(default_factory=list)
+
+
+_BUTTON_TEMPLATES: dict[tuple[str, tuple[str, ...]], dict[str, Any] | None] = {}
+
+
+def _for_deal(template: dict[str, Any], deal_id: int) -> dict[str, Any]:
+    block = copy.deepcopy(template)
+    block["block_id"] = f"actions-{deal_id}"
+    for element in block.get("elements", []):
+        element["value"] = str(deal_id)
+    return block
+
+
+def _buttons(lang: str, deal_id: int, names: tuple[str, ...]) -> dict[str, Any]:
+    """`buttons(lang, deal_id, names)`, its Block Kit objects built (and validated, which is slow)
+    once per language and set of buttons: a sweep makes thousands of blocks that differ only in
+    the deal id, which the block id and each button's value carry. That this is all the deal id
+    changes is checked once against a second deal's block; if not, every block is built."""
+    key = (lang, names)
+    if key not in _BUTTON_TEMPLATES:
+        first = buttons(lang, 0, names)
+        same = _for_deal(first, 1) == buttons(lang, 1, names)
+        _BUTTON_TEMPLATES[key] = first if same else None
+    template = _BUTTON_TEMPLATES[key]
+    return buttons(lang, deal_id, names) if template is None else _for_deal(template, deal_id)
 
 
 def _lang_of(batch: _Batch, deal: Deal) -> str:
@@ -127,7 +158,7 @@ def _act(batch: _Batch, now: datetime, row: Clock, deal: Deal, *, step: PlannedS
     kind = row.kind if row.kind in ("collaboration", "onboarding", "poi") else "response"
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
         text_key = f"reminder.{kind}.{'thread' if Audience.THREAD in step.audience else 'dm'}"
-        extra = [buttons(lang, deal.id, REMINDER_BUTTONS)] if kind == "response" else []
+        extra = [_buttons(lang, deal.id, REMINDER_BUTTONS)] if kind == "response" else []
         if Audience.THREAD in step.audience and thread is not None:
             text = tn(text_key, lang, hours, company=deal.company, due=due)
             payload = {"method": "chat.postMessage", "thread_of": deal.id,
@@ -147,6 +178,13 @@ def _act(batch: _Batch, now: datetime, row: Clock, deal: Deal, *, step: PlannedS
                         text = tn("reminder.delegate", lang, hours, company=deal.company,
                                   due=due)
                         _dm(batch, now, key, absence.delegate, text, extra=extra)
+            elif audience is Audience.GS:
+                gs = batch.people.get(deal.gs_id or -1)
+                if gs is not None:
+                    glang = _locale(gs, lang)
+                    text = tn(f"reminder.{kind}.dm", glang, hours, company=deal.company,
+                              due=due_token(row.due_at, glang))
+                    _dm(batch, now, key, gs.slack_user_id, text)
         return
     gs = batch.people.get(deal.gs_id or -1)
     if step.action is Action.LAPSE:
@@ -161,7 +199,7 @@ def _act(batch: _Batch, now: datetime, row: Clock, deal: Deal, *, step: PlannedS
     # a breach: the GS in the thread with what to do, the PDM for onboarding
     mention = f"<@{gs.slack_user_id}> " if gs is not None else ""
     text = mention + t(f"reminder.{kind}.breach", lang, company=deal.company, due=due)
-    extra = [buttons(lang, deal.id, BREACH_BUTTONS)]
+    extra = [_buttons(lang, deal.id, BREACH_BUTTONS)]
     if thread is not None:
         _queue(batch, now, key, {"method": "chat.postMessage", "thread_of": deal.id,
                                  "args": message(text, extra)})
@@ -214,19 +252,31 @@ def _load(uow: UnitOfWork, rows: list[Clock]) -> _Batch:
 
 
 def _handle(uow: UnitOfWork, services: Services, ids: list[int], *, now: datetime,
-            report: SweepReport) -> None:
-    rows = list(uow.session.scalars(select(Clock).where(Clock.id.in_(ids))))
+            report: SweepReport, token: str | None = None) -> None:
+    query = select(Clock).where(Clock.id.in_(ids))
+    if token is not None:
+        # only the rows this claim still holds, locked: a lease that ran out meanwhile may
+        # have handed a row to another replica, which then acts on it instead
+        query = query.where(Clock.claimed_by == token).with_for_update()
+    rows = list(uow.session.scalars(query))
     batch = _load(uow, rows)
     facts = load_clock_facts(uow, rows, batch.deals)
     lapsed: list[int] = []
     for row in rows:
+        # "version" is the version read: the row is written only if it still has it (see
+        # `_update_clocks`), and its version becomes one more
         changes: dict[str, Any] = {"id": row.id, "claimed_by": None, "claimed_until": None,
-                                   "version": row.version + 1}
+                                   "version": row.version}
         batch.clock_updates.append(changes)
         deal = batch.deals.get(row.deal_id)
         built = rules_clock(row, deal, facts, services.regions) if deal is not None else None
         if deal is None or built is None or row.state is not ClockState.RUNNING:
             changes["next_action_at"] = None
+            continue
+        if deal.status not in _LIVE_STATUSES.get(row.kind, OPEN_DEAL_STATUSES):
+            # the deal moved on (closed, declined, removed) and left this clock running:
+            # no reminder about it any more
+            changes.update(state=ClockState.CANCELLED, stopped_at=now, next_action_at=None)
             continue
         clock, calendar = built
         changes["due_at"] = clock.due_at
@@ -269,7 +319,7 @@ def _write(uow: UnitOfWork, batch: _Batch, *, now: datetime, report: SweepReport
            lapsed: list[int]) -> None:
     session = uow.session
     if batch.clock_updates:
-        session.execute(update(Clock), batch.clock_updates)
+        _update_clocks(uow, batch.clock_updates)
     for deal_id in lapsed:
         deal = batch.deals[deal_id]
         if deal.status is DealStatus.OFFERED:
@@ -289,6 +339,27 @@ def _write(uow: UnitOfWork, batch: _Batch, *, now: datetime, report: SweepReport
         report.messages += len(batch.outbox)
 
 
+def _update_clocks(uow: UnitOfWork, changes: list[dict[str, Any]]) -> None:
+    """Write each clock's changes where its version is still the one read, and add one to it,
+    as the ORM's versioning does (StaleDataError when a clock changed meanwhile), but in one
+    executemany per set of columns rather than one UPDATE per clock."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in changes:
+        groups[tuple(sorted(row))].append(row)
+    connection = uow.session.connection()
+    for keys, rows in groups.items():
+        columns = [key for key in keys if key not in ("id", "version")]
+        statement = (update(Clock)
+                     .where(Clock.id == bindparam("p_id"), Clock.version == bindparam("p_version"))
+                     .values({**{key: bindparam(f"p_{key}") for key in columns},
+                              "version": Clock.version + 1}))
+        result = connection.execute(statement, [{f"p_{key}": row[key] for key in keys}
+                                                for row in rows])
+        if result.rowcount != len(rows):
+            raise StaleDataError(f"UPDATE statement on table 'clocks' expected to update "
+                                 f"{len(rows)} row(s); {result.rowcount} were matched.")
+
+
 def _tell_pdms(uow: UnitOfWork, batch: _Batch, now: datetime) -> None:
     """A PDM hears when one of their partners reaches 3 breaches in 90 days."""
     orgs = {b["partner_org_id"] for b in batch.breaches}
@@ -297,15 +368,19 @@ def _tell_pdms(uow: UnitOfWork, batch: _Batch, now: datetime) -> None:
             Breach.partner_org_id.in_(orgs), Breach.occurred_at >= now - PDM_WINDOW)
         .group_by(Breach.partner_org_id)).all())
     rows: list[dict[str, Any]] = []
+    latest: dict[int, int] = {}  # one notice per organisation, however many breaches at once
     for breach in batch.breaches:
-        org = batch.orgs.get(breach["partner_org_id"])
-        count = int(counts.get(breach["partner_org_id"], 0))
+        org_id = breach["partner_org_id"]
+        latest[org_id] = max(latest.get(org_id, 0), breach["clock_id"])
+    for org_id, clock_id in sorted(latest.items()):
+        org = batch.orgs.get(org_id)
+        count = int(counts.get(org_id, 0))
         pdm = batch.people.get(org.pdm_id or -1) if org is not None else None
         if org is None or pdm is None or count < PDM_BREACH_THRESHOLD:
             continue
         lang = pdm.locale if pdm.locale in ("en", "ja") else "en"
         text = tn("reminder.pdm_breaches", lang, count, partner=org.name)
-        rows.append({"idempotency_key": f"pdm:{org.id}:breach:{breach['clock_id']}",
+        rows.append({"idempotency_key": f"pdm:{org.id}:breach:{clock_id}",
                      "team_id": None, "channel": f"dm:{pdm.slack_user_id}", "thread_ts": None,
                      "payload": {"method": "chat.postMessage", "dm": pdm.slack_user_id,
                                  "args": message(text)},
@@ -321,13 +396,14 @@ def sweep(services: Services, *, limit: int = 1000, now: datetime | None = None)
     now = now or services.now()
     report = SweepReport()
     while True:
-        ids = claim_due_clocks(services.factory, now=now, limit=limit, worker=services.worker)
+        token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
+        ids = claim_due_clocks(services.factory, now=now, limit=limit, worker=token)
         if not ids:
             return report
         report.batches += 1
         report.claimed += len(ids)
         with services.uow(actor="sweep") as uow:
-            _handle(uow, services, ids, now=now, report=report)
+            _handle(uow, services, ids, now=now, report=report, token=token)
             uow.commit()
         if len(ids) < limit:
             return report

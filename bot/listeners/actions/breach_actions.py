@@ -16,8 +16,19 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import Runtime
+    from bot.context import Actor
 
 __all__ = ["register"]
+
+
+def _who_and_deal(body: dict[str, Any], context: Any, respond: Any
+                  ) -> tuple[Actor | None, int | None]:
+    """The clicking user (strangers are answered here) and the deal id the button carries."""
+    actor = actor_of(context)
+    if stranger(actor, respond):
+        return None, None
+    value = action_value(body)
+    return actor, int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -27,18 +38,14 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
 
     def remove(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor = actor_of(context)
-        if stranger(actor, respond):
-            return
-        assert actor is not None
-        value = action_value(body)
-        if not value.isdigit():
+        actor, deal_id = _who_and_deal(body, context, respond)
+        if actor is None or deal_id is None:
             return
         if not allowed(actor.role, Action.REMOVE_PARTNER):
             say_private(respond, t("breach.not_allowed", actor.lang))
             return
         try:
-            done = remove_partner(runtime.services, actor, int(value),
+            done = remove_partner(runtime.services, actor, deal_id,
                                   t("breach.removed_reason", actor.lang))
         except DealProblem as problem:
             say_private(respond, problem.text(actor.lang, actor.tz))
@@ -47,14 +54,10 @@ def register(app: App, runtime: Runtime) -> None:
         say_private(respond, done.text(actor.lang, actor.tz))
 
     def dismiss(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor = actor_of(context)
-        if stranger(actor, respond):
+        actor, deal_id = _who_and_deal(body, context, respond)
+        if actor is None or deal_id is None:
             return
-        assert actor is not None
-        value = action_value(body)
-        if not value.isdigit():
-            return
-        outcome = dismiss_breach(runtime.services, actor, int(value))
+        outcome = dismiss_breach(runtime.services, actor, deal_id)
         runtime.delivered()
         say_private(respond, t(outcome, actor.lang))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
 from bot.listeners.common import actor_of
+from bot.permissions import Action, allowed
 from bot.usecases.deals import DealProblem, offer_deal, partner_choices, register_deal
 from bot.views.deal_modals import OFFER_CALLBACK, REGISTER_CALLBACK, done_view, read_form
 
@@ -33,6 +34,10 @@ def _submission(runtime: Runtime, kind: str) -> Any:
             ack(response_action="errors", errors={"domain": t("error.unknown_user", lang)})
             return
         try:
+            # who may act is said first: a partner's offer is not "choose a partner"
+            action = Action.REGISTER_DEAL if kind == "register" else Action.OFFER_DEAL
+            if not allowed(actor.role, action):
+                raise DealProblem("error.not_allowed", action=action)
             values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
             partner_ids = [i for i, _ in partner_choices(services, actor)] \
                 if kind == "offer" else []

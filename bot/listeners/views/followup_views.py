@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import t
 from bot.listeners.common import actor_of, polite
 from bot.listeners.followup_support import notice_text, post_response, tell
 from bot.usecases.followup import (
@@ -102,13 +103,23 @@ def _person_of(context: Any) -> Actor | None:
     return actor if actor is not None and actor.known else None
 
 
+def _stranger(ack: Any, context: Any, block_id: str) -> bool:
+    """True (after telling them, beside the modal's first field, to ask an admin) when the
+    person submitting is not, or no longer, in the directory."""
+    actor = actor_of(context)
+    if actor is not None and actor.known:
+        return False
+    _reject(ack, {block_id: t("error.unknown_user", actor.lang if actor is not None else "en")})
+    return True
+
+
 # -- BANT -----------------------------------------------------------------------------------
 
 def _bant_ack(runtime: Runtime) -> Handler:
     def ack_bant(ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
-            ack()
+            _stranger(ack, context, "bant_budget")
             return
         today = runtime.services.now().astimezone(actor.tz).date()
         _, errors = parse_bant(_values(body), actor.lang, today)
@@ -138,7 +149,7 @@ def _ooo_ack(runtime: Runtime) -> Handler:
     def ack_ooo(ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
-            ack()
+            _stranger(ack, context, "ooo_start")
             return
         entered, errors = parse_ooo(_values(body), actor.lang, runtime.services.now())
         if entered is not None:
@@ -169,7 +180,7 @@ def _extension_ack(runtime: Runtime) -> Handler:
     def ack_extension(ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
-            ack()
+            _stranger(ack, context, "ext_hours")
             return
         due = _running_due(runtime.services, _deal_id(body))
         _, errors = parse_extension(_values(body), actor.lang, runtime.services.now(), due)
@@ -198,6 +209,8 @@ def _extension_work(runtime: Runtime) -> Handler:
 # -- written discount approval --------------------------------------------------------------
 
 def _discount_ack(ack: Any, body: dict[str, Any], context: Any) -> None:
+    if _stranger(ack, context, "discount_wording"):
+        return
     actor = actor_of(context)
     _, errors = parse_wording(_values(body), actor.lang if actor is not None else "en")
     if errors:

@@ -139,6 +139,7 @@ def upgrade() -> None:
     sa.Column('local_language_exception', sa.Boolean(), nullable=False),
     sa.Column('region_code', sa.String(length=16), nullable=True),
     sa.Column('pdm_id', sa.Integer(), nullable=True),
+    sa.Column('channel_id', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_partner_orgs_region_code_regions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partner_orgs')),
     sa.UniqueConstraint('name', name=op.f('uq_partner_orgs_name'))
