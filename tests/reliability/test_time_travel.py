@@ -10,7 +10,6 @@ import threading
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
