@@ -163,7 +163,8 @@ def _act(batch: _Batch, now: datetime, row: Clock, deal: Deal, *, step: PlannedS
             text = tn(text_key, lang, hours, company=deal.company, due=due)
             payload = {"method": "chat.postMessage", "thread_of": deal.id,
                        "args": message(text, extra)}
-            batch.thread_reminders[thread.channel_id].append(
+            # pooled per channel AND partner organisation: a digest never lists two partners' deals
+            batch.thread_reminders[f"{thread.channel_id}|{deal.partner_org_id}"].append(
                 ({"key": key, "payload": payload}, f"{deal.company}: {due}", lang))
         for audience in step.audience:
             if audience is Audience.OWNER:
@@ -215,8 +216,10 @@ def _act(batch: _Batch, now: datetime, row: Clock, deal: Deal, *, step: PlannedS
 
 
 def _digests(batch: _Batch, now: datetime) -> None:
-    """Thread reminders: one by one, or one digest per channel when many fall due at once."""
-    for channel, items in batch.thread_reminders.items():
+    """Thread reminders: one by one, or one digest per channel and partner organisation when
+    many fall due at once."""
+    for group, items in batch.thread_reminders.items():
+        channel = group.split("|", 1)[0]
         if len(items) < DIGEST_THRESHOLD:
             for item, _, _ in items:
                 _queue(batch, now, item["key"], item["payload"])
@@ -227,7 +230,7 @@ def _digests(batch: _Batch, now: datetime) -> None:
         lang = max(set(langs), key=langs.count)
         lines = "\n".join(f"• {line}" for _, line, _ in items)
         text = tn("reminder.digest", lang, len(items), lines=lines)
-        _queue(batch, now, f"digest:{channel}:{digest}",
+        _queue(batch, now, f"digest:{group}:{digest}",
                {"method": "chat.postMessage", "args": {**message(text), "channel": channel}},
                channel)
 

@@ -514,12 +514,6 @@ def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness
     assert statuses == {sakura_deal: DealStatus.ACCEPTED, northwind_deal: DealStatus.ACCEPTED}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/usecases/sweep.py _digests: when 5 or more thread reminders fall due in the deal "
-    "channel at once they become ONE top-level message listing every deal's company, whoever "
-    "its partner; a partner reading the channel sees other partners' customers (and the "
-    "reminders never reach the deals' own threads). Needs a design decision (per-partner "
-    "digests, or reminders kept in the threads): reported to the lead."))
 def test_reminders_falling_due_together_are_not_pooled_across_partners(
         harness: Harness, clock: FakeClock) -> None:
     services = harness.runtime.services
