@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = ["DIGEST_THRESHOLD", "PDM_BREACH_THRESHOLD", "SweepReport", "sweep"]
 
 DIGEST_THRESHOLD = 5
+DIGEST_LINES = 20
+DIGEST_LINE_CHARS = 120
 # the deal statuses in which a clock of a kind still matters (others: the deal is open)
 _LIVE_STATUSES = {"poi": (DealStatus.ACCEPTED, DealStatus.WON), "onboarding": (DealStatus.WON,)}
 PDM_BREACH_THRESHOLD = 3
@@ -224,15 +226,18 @@ def _digests(batch: _Batch, now: datetime) -> None:
             for item, _, _ in items:
                 _queue(batch, now, item["key"], item["payload"])
             continue
-        keys = sorted(item["key"] for item, _, _ in items)
-        digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         langs = [lang for _, _, lang in items]
         lang = max(set(langs), key=langs.count)
-        lines = "\n".join(f"• {line}" for _, line, _ in items)
-        text = tn("reminder.digest", lang, len(items), lines=lines)
-        _queue(batch, now, f"digest:{group}:{digest}",
-               {"method": "chat.postMessage", "args": {**message(text), "channel": channel}},
-               channel)
+        # Slack refuses a section over 3,000 characters: long digests go out in parts
+        for start in range(0, len(items), DIGEST_LINES):
+            part = items[start:start + DIGEST_LINES]
+            keys = sorted(item["key"] for item, _, _ in part)
+            digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+            lines = "\n".join(f"• {line}"[:DIGEST_LINE_CHARS] for _, line, _ in part)
+            text = tn("reminder.digest", lang, len(part), lines=lines)
+            _queue(batch, now, f"digest:{group}:{digest}",
+                   {"method": "chat.postMessage", "args": {**message(text), "channel": channel}},
+                   channel)
 
 
 def _load(uow: UnitOfWork, rows: list[Clock]) -> _Batch:
