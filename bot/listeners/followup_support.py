@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.listeners.common import actor_of, stranger
 from bot.outbox import enqueue
 from bot.usecases.followup import Notice
 from bot.views.answer import answer_blocks, answer_text
@@ -71,6 +72,16 @@ def tell(runtime: Runtime, actor: Actor, url: str | None, notice: Notice) -> Non
                 team_id=actor.team_id)
         uow.commit()
     runtime.delivered()
+
+
+def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | None, int | None]:
+    """The user who clicked a button (a stranger is answered here and comes back as None) and
+    the record id the button carries (None when it is not a plausible id)."""
+    actor = actor_of(context)
+    if stranger(actor, respond):
+        return None, None
+    value = action_value(body)
+    return actor, int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def action_value(body: dict[str, Any]) -> str:

@@ -16,18 +16,11 @@ from bot.fakeslack import FakeSlack
 from bot.outbox import Pacer
 from storage.directory import import_directory
 from tests.e2e.support import SECRET, Harness
+from tests.integration.support import FakeClock as Clock  # re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Clock:
-    """An injected clock the tests move by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

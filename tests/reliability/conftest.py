@@ -6,7 +6,6 @@ or a PostgreSQL schema when `TEST_DATABASE_URL` is set)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,9 @@ from bot.bootstrap import Services
 from bot.fakeslack import FakeSlack
 from tests.e2e.support import Harness
 from tests.integration.support import PG_URL, fresh_database, needs_postgres
+from tests.integration.support import FakeClock as Clock  # re-exported for the tests
 
 from .support import add_users, make_services, plain_client, utc
-
-
-class Clock:
-    """An injected clock the tests move by hand (`clock.now = ...`)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
 from bot.listeners.actions.clock_actions import open_extension
-from bot.listeners.common import actor_of, polite, say_private, stranger
-from bot.listeners.followup_support import action_value
+from bot.listeners.common import polite, say_private
+from bot.listeners.followup_support import clicked
 from bot.permissions import Action, allowed
 from bot.usecases.breaches import dismiss_breach
 from bot.usecases.deals import DealProblem, remove_partner
@@ -16,19 +16,8 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.app import Runtime
-    from bot.context import Actor
 
 __all__ = ["register"]
-
-
-def _who_and_deal(body: dict[str, Any], context: Any, respond: Any
-                  ) -> tuple[Actor | None, int | None]:
-    """The clicking user (strangers are answered here) and the deal id the button carries."""
-    actor = actor_of(context)
-    if stranger(actor, respond):
-        return None, None
-    value = action_value(body)
-    return actor, int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -38,7 +27,7 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
 
     def remove(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor, deal_id = _who_and_deal(body, context, respond)
+        actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
         if not allowed(actor.role, Action.REMOVE_PARTNER):
@@ -54,7 +43,7 @@ def register(app: App, runtime: Runtime) -> None:
         say_private(respond, done.text(actor.lang, actor.tz))
 
     def dismiss(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor, deal_id = _who_and_deal(body, context, respond)
+        actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
         outcome = dismiss_breach(runtime.services, actor, deal_id)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite, say_private, stranger
-from bot.listeners.followup_support import action_value, notice_text, post_response
+from bot.listeners.followup_support import clicked, notice_text, post_response
 from bot.permissions import Action, allowed
 from bot.usecases.followup import (
     Notice,
@@ -43,10 +43,6 @@ __all__ = ["register"]
 Handler = Callable[..., None]
 
 
-def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
 def _meta(body: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"response_url": body.get("response_url"), **extra}
 
@@ -63,8 +59,7 @@ def _known(context: Any, respond: Any) -> Actor | None:
 def _open_bant(runtime: Runtime) -> Handler:
     def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         ack()
-        actor = _known(context, respond)
-        deal_id = _number(action_value(body))
+        actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
         with runtime.services.uow(actor=actor.user_id) as uow:
@@ -102,8 +97,7 @@ def _open_ooo(runtime: Runtime) -> Handler:
 def open_extension(runtime: Runtime) -> Handler:
     def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         ack()
-        actor = _known(context, respond)
-        deal_id = _number(action_value(body))
+        actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
         granting = allowed(actor.role, Action.GRANT_EXTENSION)
@@ -131,8 +125,7 @@ def open_extension(runtime: Runtime) -> Handler:
 
 def _decide_extension(runtime: Runtime, *, approve: bool) -> Handler:
     def work(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor = _known(context, respond)
-        ext_id = _number(action_value(body))
+        actor, ext_id = clicked(body, context, respond)
         if actor is None or ext_id is None:
             return
         notice = decide_extension(runtime.services, actor, ext_id, approve=approve)
@@ -147,8 +140,7 @@ def _decide_extension(runtime: Runtime, *, approve: bool) -> Handler:
 def _open_discount(runtime: Runtime) -> Handler:
     def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         ack()
-        actor = _known(context, respond)
-        discount_id = _number(action_value(body))
+        actor, discount_id = clicked(body, context, respond)
         if actor is None or discount_id is None:
             return
         problem = check_discount_decision(runtime.services, actor, discount_id)
@@ -169,8 +161,7 @@ def _open_discount(runtime: Runtime) -> Handler:
 
 def _decline_discount(runtime: Runtime) -> Handler:
     def work(body: dict[str, Any], context: Any, respond: Any) -> None:
-        actor = _known(context, respond)
-        discount_id = _number(action_value(body))
+        actor, discount_id = clicked(body, context, respond)
         if actor is None or discount_id is None:
             return
         notice = decide_discount(runtime.services, actor, discount_id, approve=False)
