@@ -33,21 +33,20 @@ import random
 import re
 import resource
 import statistics
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Index, and_, create_engine, event, insert, or_, select, text, update
+from backends import bench_engine, parse_backends
+from sqlalchemy import Engine, Index, and_, event, insert, or_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.claims import claim_due_clocks
-from storage.db import make_engine, make_session_factory
+from storage.db import make_session_factory
 from storage.migrate import upgrade
 from storage.models import Clock, Deal, LineItem, Region
 
@@ -348,32 +347,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    unknown = set(backends) - {"sqlite", "postgresql"}
-    if unknown:
-        parser.error(f"unknown backends: {', '.join(sorted(unknown))}")
+    backends = parse_backends(parser, args.backends)
     print(f"storage_bench: claim_due_clocks among {args.deals:,} deals on {', '.join(backends)}")
     for name in backends:
-        if name == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="coseller-bench-") as folder:
-                engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-                try:
-                    run_backend(name, engine, args)
-                finally:
-                    engine.dispose()
-        else:
-            schema = f"bench_storage_{os.getpid()}"
-            admin = create_engine(args.pg_url)
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-            engine = make_engine(args.pg_url, connect_args={"options": f"-csearch_path={schema}"})
-            try:
-                run_backend(name, engine, args)
-            finally:
-                engine.dispose()
-                with admin.begin() as connection:
-                    connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-                admin.dispose()
+        with bench_engine(name, args.pg_url, "bench_storage") as engine:
+            run_backend(name, engine, args)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     _row("peak RSS of the process", f"{peak:,.0f} MiB")

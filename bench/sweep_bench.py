@@ -48,17 +48,16 @@ import os
 import random
 import resource
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from backends import bench_engine, parse_backends
 from slack_sdk import WebClient
-from sqlalchemy import Engine, bindparam, create_engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 import bot.usecases.sweep as sweep_module
 from bot.bootstrap import Services, bootstrap
@@ -71,7 +70,6 @@ from rules import clocks as rc
 from rules.escalation import plan
 from rules.regions import RegionDirectory
 from rules.vocabulary import Role
-from storage.db import make_engine
 from storage.models import (
     Clock,
     ClockState,
@@ -483,33 +481,12 @@ def main() -> None:
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-    unknown = set(backends) - {"sqlite", "postgresql"}
-    if unknown:
-        parser.error(f"unknown backends: {', '.join(sorted(unknown))}")
+    backends = parse_backends(parser, args.backends)
     logging.basicConfig(level=logging.WARNING)
     print(f"sweep_bench: {args.due:,} due among {args.clocks:,} clocks on {', '.join(backends)}")
     for name in backends:
-        if name == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="coseller-bench-") as folder:
-                engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-                try:
-                    run_backend(name, engine, args)
-                finally:
-                    engine.dispose()
-        else:
-            schema = f"bench_sweep_{os.getpid()}"
-            admin = create_engine(args.pg_url)
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-            engine = make_engine(args.pg_url, connect_args={"options": f"-csearch_path={schema}"})
-            try:
-                run_backend(name, engine, args)
-            finally:
-                engine.dispose()
-                with admin.begin() as connection:
-                    connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-                admin.dispose()
+        with bench_engine(name, args.pg_url, "bench_sweep") as engine:
+            run_backend(name, engine, args)
     print()
     _row("peak RSS of the process", f"{_mib():,.0f} MiB")
 
