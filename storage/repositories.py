@@ -237,6 +237,7 @@ class OutboxRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.queued = 0  # rows this unit of work added: the pump is woken after its commit
 
     def enqueue(self, *, key: str, channel: str, payload: dict[str, Any], at: datetime,
                 thread_ts: str | None = None, team_id: str | None = None) -> bool:
@@ -250,7 +251,9 @@ class OutboxRepository:
             index_elements=["idempotency_key"])
         # preserve_rowcount: without it SQLAlchemy 2.1 reports -1 for an INSERT on psycopg
         result = self.session.execute(statement, execution_options={"preserve_rowcount": True})
-        return int(getattr(result, "rowcount", 0)) > 0
+        added = int(getattr(result, "rowcount", 0)) > 0
+        self.queued += added
+        return added
 
     def by_key(self, key: str) -> OutboxMessage | None:
         """The message with this idempotency key."""

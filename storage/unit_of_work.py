@@ -53,11 +53,13 @@ class UnitOfWork:
     audit: AuditRepository
 
     def __init__(self, factory: sessionmaker[Session], *, actor: str = "system",
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now,
+                 on_queued: Callable[[], None] | None = None) -> None:
         install_audit()
         self._factory = factory
         self.actor = actor
         self.clock = clock
+        self._on_queued = on_queued
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -82,7 +84,8 @@ class UnitOfWork:
         return self.clock()
 
     def commit(self) -> None:
-        """Write everything or nothing."""
+        """Write everything or nothing; after a commit that queued messages, `on_queued` runs
+        (the composition root wakes the outbox pump with it, so no caller has to)."""
         try:
             self.session.commit()
         except StaleDataError:
@@ -93,7 +96,11 @@ class UnitOfWork:
             if is_open_deal_duplicate(error):
                 raise DuplicateDealError("this domain") from None
             raise
+        queued, self.outbox.queued = self.outbox.queued, 0
+        if queued and self._on_queued is not None:
+            self._on_queued()
 
     def rollback(self) -> None:
         """Drop everything since the last commit."""
         self.session.rollback()
+        self.outbox.queued = 0
