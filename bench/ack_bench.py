@@ -219,11 +219,11 @@ def main() -> None:
         print(f"database: SQLite, migrated in {migrated:.2f} s; {args.deals:,} deals seeded in "
               f"{seconds:.2f} s ({args.deals / seconds:,.0f} deals/s)")
 
-        app, runtime = create_app(services)
-        runtime.pump.start()
-        full = HttpServer(app, runtime, host="127.0.0.1", port=0).start()
-        bare = HttpServer(bare_app(slack), runtime, host="127.0.0.1", port=0).start()
-        inline = HttpServer(bare_app(slack, in_request=True), runtime, host="127.0.0.1",
+        app = create_app(services)
+        services.pump.start()
+        full = HttpServer(app, services, host="127.0.0.1", port=0).start()
+        bare = HttpServer(bare_app(slack), services, host="127.0.0.1", port=0).start()
+        inline = HttpServer(bare_app(slack, in_request=True), services, host="127.0.0.1",
                             port=0).start()
         own = next(i for i in range(args.deals // 2, args.deals) if i % 2 == 1)  # Northwind's
         requests = [
@@ -259,7 +259,7 @@ def main() -> None:
             logging.getLogger("waitress").setLevel(logging.CRITICAL)   # connections closing
             for server in (full, bare, inline):
                 server.stop()
-            runtime.pump.stop()
+            services.pump.stop()
             services.engine.dispose()
 
     print(f"{args.requests} requests per kind and app after {args.warmup} warm-up rounds, one at a "

@@ -63,7 +63,8 @@ import bot.usecases.sweep as sweep_module
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
 from bot.fakeslack import FakeSlack
-from bot.outbox import Pacer, deliver_due
+from bot.outbox import deliver_due
+from bot.pacing import Pacer
 from bot.usecases.clock_facts import load_clock_facts, rules_clock
 from bot.usecases.sweep import sweep
 from rules import clocks as rc

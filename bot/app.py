@@ -17,45 +17,20 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.bootstrap import Services
 from bot.context import Actor, resolve_actor
 from bot.i18n import t
-from bot.metrics import Metrics
-from bot.outbox import OutboxPump
+from bot.listeners import register_listeners
+from bot.services import Services
 
-__all__ = ["BOT_SCOPES", "Runtime", "create_app"]
+__all__ = ["BOT_SCOPES", "create_app"]
 
 log = logging.getLogger(__name__)
 
 BOT_SCOPES = ["app_mentions:read", "channels:history", "chat:write", "commands",
               "groups:history", "im:write", "users:read", "users:read.email"]
-
-
-class Runtime:
-    """What listeners share at run time: services, metrics, the outbox pump."""
-
-    def __init__(self, services: Services, client: WebClient) -> None:
-        self.services = services
-        self.client = client
-        self.metrics = Metrics()
-        self.pump = OutboxPump(services, client)
-
-    def delivered(self) -> None:
-        """Ask the pump to deliver what a use case just enqueued."""
-        self.pump.wake()
-
-
-def _client(services: Services) -> WebClient:
-    settings = services.settings
-    client = WebClient(token=settings.bot_token,
-                       base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
 
 
 def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -69,37 +44,39 @@ def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return team, user
 
 
-def _middleware(runtime: Runtime) -> Callable[..., Any]:
-    services = runtime.services
+def _middleware(services: Services) -> Callable[..., Any]:
+    """Puts `services` and the `actor` into Bolt's context (listeners receive them as
+    arguments) and drops Slack's retries of events already handled."""
 
     def middleware(body: dict[str, Any], context: Any, request: Any, next: Callable[[], Any]
                    ) -> Any:
         context["request_id"] = uuid.uuid4().hex[:12]
+        context["services"] = services
         kind = body.get("type") or ("command" if "command" in body else "other")
-        runtime.metrics.requests.labels(kind=kind).inc()
+        services.metrics.requests.labels(kind=kind).inc()
         if kind == "event_callback" and body.get("event_id"):
             with services.uow() as uow:
                 first = uow.events.first_time(str(body["event_id"]), services.now())
                 uow.commit()
             if not first:
-                runtime.metrics.duplicates.inc()
+                services.metrics.duplicates.inc()
                 return BoltResponse(status=200, body="")
         team, user = _user_of(body)
         if team and user and user != context.get("bot_user_id"):
             with services.uow() as uow:
-                context["actor"] = resolve_actor(uow, services.locales, runtime.client,
+                context["actor"] = resolve_actor(uow, services.locales, services.client,
                                                  team_id=team, user_id=user)
         return next()
 
     return middleware
 
 
-def _error_handler(runtime: Runtime) -> Callable[..., Any]:
+def _error_handler(services: Services) -> Callable[..., Any]:
     def handle(error: Exception, body: dict[str, Any], context: Any, logger: logging.Logger,
                respond: Any = None) -> BoltResponse:
         request_id = context.get("request_id", "-") if context else "-"
         log.error("request %s failed: %s", request_id, error, exc_info=error)
-        runtime.metrics.errors.labels(kind=type(error).__name__).inc()
+        services.metrics.errors.labels(kind=type(error).__name__).inc()
         actor: Actor | None = context.get("actor") if context else None
         lang = actor.lang if actor else "en"
         if respond is not None and body.get("response_url"):
@@ -113,14 +90,12 @@ def _error_handler(runtime: Runtime) -> Callable[..., Any]:
     return handle
 
 
-def create_app(services: Services, *, client: WebClient | None = None) -> tuple[App, Runtime]:
-    """The Bolt app for `services`, and the runtime its listeners share."""
+def create_app(services: Services) -> App:
+    """The Bolt app for `services`: middleware, the error policy and every listener."""
     settings = services.settings
-    client = client or _client(services)
-    runtime = Runtime(services, client)
     options: dict[str, Any] = {
         "signing_secret": settings.signing_secret or "console-has-no-secret",
-        "client": client,
+        "client": services.client,
         "process_before_response": False,
         "token_verification_enabled": False,
         "request_verification_enabled": settings.mode != "console",
@@ -134,12 +109,8 @@ def create_app(services: Services, *, client: WebClient | None = None) -> tuple[
                                                            engine=services.engine),
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600,
                                                   engine=services.engine))
-    elif client.token is None:
-        client.token = settings.bot_token or "xoxb-console"
     app = App(**options)
-    app.use(_middleware(runtime))
-    app.error(_error_handler(runtime))
-    from bot.listeners import register_listeners
-
-    register_listeners(app, runtime)
-    return app, runtime
+    app.use(_middleware(services))
+    app.error(_error_handler(services))
+    register_listeners(app)
+    return app

@@ -1,58 +1,56 @@
-"""The composition root: builds the real (or fake) adapters once and hands them to everyone.
+"""The composition root: builds everything every entry point needs, once, with real or fake
+adapters (HTTP, Socket Mode, the console, `coseller scheduler` and the benchmarks all use it).
 
-    services = bootstrap(Settings.from_env())
-    app = create_app(services)
+    services = bootstrap(Settings.from_env())          # database, Slack client, pump, jobs
+    app = create_app(services)                          # only the Bolt app
+    services.pump.start(); build_scheduler(services).start()
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.context import LocaleCache
-from bot.outbox import Pacer
+from bot.outbox import OutboxPump
+from bot.services import Services
 from rules.regions import RegionDirectory
+from scheduler import job_table
 from storage.db import make_engine, make_session_factory
 from storage.migrate import ensure_schema
-from storage.unit_of_work import UnitOfWork, utc_now
+from storage.unit_of_work import utc_now
 
-__all__ = ["Services", "bootstrap"]
+__all__ = ["bootstrap", "slack_client"]
 
 
-@dataclass
-class Services:
-    """What every entry point needs: settings, the database, calendars, the clock."""
-
-    settings: Settings
-    engine: Engine
-    factory: sessionmaker[Session]
-    regions: RegionDirectory
-    clock: Callable[[], datetime] = utc_now
-    locales: LocaleCache = field(default_factory=LocaleCache)
-    worker: str = "coseller"
-    pacer: Pacer = field(default_factory=Pacer)
-
-    def uow(self, actor: str = "system") -> UnitOfWork:
-        """A unit of work acting as `actor`, on this process's clock."""
-        return UnitOfWork(self.factory, actor=actor, clock=self.clock)
-
-    def now(self) -> datetime:
-        """The current instant (injected in tests and the console)."""
-        return self.clock()
+def slack_client(settings: Settings) -> WebClient:
+    """The Web API client: the configured base URL (a fake Slack in tests and the console),
+    Slack's 429s retried after `Retry-After`."""
+    client = WebClient(token=settings.bot_token,
+                       base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
 
 
 def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
-              engine: Engine | None = None, migrate: bool = True) -> Services:
-    """Wire the services; a new or behind database is migrated first."""
+              engine: Engine | None = None, migrate: bool = True,
+              client: WebClient | None = None) -> Services:
+    """Wire the services; a new or behind database is migrated first. Nothing is started: the
+    entry point starts the pump and the scheduler it wants."""
     engine = engine or make_engine(settings.database_url)
     if migrate:
         ensure_schema(engine)
-    return Services(settings=settings, engine=engine, factory=make_session_factory(engine),
-                    regions=RegionDirectory(settings.regions), clock=clock,
-                    worker=f"coseller-{os.getpid()}")
+    client = client or slack_client(settings)
+    if client.token is None and not settings.oauth:
+        client.token = settings.bot_token or "xoxb-console"
+    services = Services(settings=settings, engine=engine, factory=make_session_factory(engine),
+                        regions=RegionDirectory(settings.regions), client=client, clock=clock,
+                        worker=f"coseller-{os.getpid()}")
+    services.pump = OutboxPump(services, client)
+    services.jobs = job_table(services)
+    return services

@@ -85,7 +85,6 @@ def _scheduler(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from bot.adapters.run import configure_logging
-    from bot.app import create_app
     from bot.bootstrap import bootstrap
     from bot.config import ConfigError, Settings
     from scheduler import run_alone
@@ -98,8 +97,7 @@ def _scheduler(args: argparse.Namespace) -> int:
     if args.database_url:
         settings = replace(settings, database_url=args.database_url)
     configure_logging("http")
-    _, runtime = create_app(bootstrap(settings))
-    run_alone(runtime)
+    run_alone(bootstrap(settings))
     return 0
 
 

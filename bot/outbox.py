@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,11 +30,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from bot.pacing import Pacer
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import DealThread, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.services import Services
     from storage.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "Delivery",
     "NotReady",
     "OutboxPump",
-    "Pacer",
     "conversation_of",
     "deliver_due",
     "deliver_round",
@@ -256,27 +255,6 @@ def _unsure(message: OutboxMessage) -> bool:
     """Whether Slack may already have this message (a send was interrupted or inconclusive)."""
     error = message.last_error or ""
     return error == SENDING or error.startswith(MAYBE_SENT)
-
-
-class Pacer:
-    """About one message per second per Slack channel, within this process (Slack's 429s,
-    which are honoured, pace replicas among themselves)."""
-
-    def __init__(self, interval: float = 1.0) -> None:
-        self.interval = interval
-        self._last: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait_for(self, channel: str) -> float:
-        """Seconds before `channel` may receive another message (0 when it may now)."""
-        with self._lock:
-            last = self._last.get(channel)
-        return 0.0 if last is None else max(0.0, last + self.interval - time.monotonic())
-
-    def sent(self, channel: str) -> None:
-        """Note a message sent to `channel`."""
-        with self._lock:
-            self._last[channel] = time.monotonic()
 
 
 @dataclass

@@ -32,29 +32,25 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import or_, select
 
 from bot.adapters.console_render import BlockText, Clickable, plain
-from bot.bootstrap import Services, bootstrap
+from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.demo.seed import DEMO_TEAM, demo_people, seed_demo
 from bot.fakeslack import FakeSlack
 from bot.i18n import t
 from bot.outbox import RENDERERS, deliver_due
+from bot.services import Services
 from rules.i18n import format_datetime
 from rules.vocabulary import Role
 from storage.models import Deal, DealThread, OutboxMessage, OutboxState, Person
 from storage.unit_of_work import utc_now
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
 
 __all__ = [
     "DEMO_DATABASE_URL",
@@ -81,7 +77,7 @@ Read = Callable[[str], "str | None"]
 Write = Callable[[str], None]
 
 
-def after_advance(runtime: Runtime) -> None:
+def after_advance(services: Services) -> None:
     """Work that comes due when the console moves the clock: the periodic jobs and the reminder
     sweep, as the scheduler would have run them meanwhile.
 
@@ -90,7 +86,6 @@ def after_advance(runtime: Runtime) -> None:
     from bot.usecases.periodic import bant_prompts, ensure_clocks
     from bot.usecases.sweep import sweep
 
-    services = runtime.services
     ensure_clocks(services)
     for code in services.regions.codes():
         bant_prompts(services, code)
@@ -201,7 +196,7 @@ class Console:
     """One console session over a running app (see `open_console`)."""
 
     app: App
-    runtime: Runtime
+    services: Services
     slack: FakeSlack
     executor: TrackingExecutor
     clock: ConsoleClock
@@ -217,11 +212,6 @@ class Console:
     _counter: int = 0
 
     # -- small helpers ------------------------------------------------------------------------
-
-    @property
-    def services(self) -> Services:
-        """The app's services."""
-        return self.runtime.services
 
     @property
     def lang(self) -> str:
@@ -469,7 +459,7 @@ class Console:
             return
         self.clock.advance(delta)
         self.say("console.advanced", amount=text.strip(), now=self._now_text())
-        after_advance(self.runtime)
+        after_advance(self.services)
         self.settle()
         self.show()
 
@@ -778,7 +768,7 @@ class Console:
         while time.monotonic() < deadline:
             self.executor.wait_idle(max(0.0, deadline - time.monotonic()))
             try:
-                delivered = deliver_due(self.services, self.runtime.client)
+                delivered = deliver_due(self.services, self.services.client)
             except Exception:  # a renderer that fails is logged; the console goes on
                 log.exception("outbox delivery failed in the console")
                 return
@@ -949,12 +939,6 @@ def _pick(options: list[dict[str, Any]], given: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": given}, "value": given}
 
 
-def _client(url: str) -> WebClient:
-    client = WebClient(token="xoxb-console", base_url=url, timeout=10)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
-
-
 @contextmanager
 def open_console(settings: Settings, *, write: Write = print, clock: ConsoleClock | None = None,
                  database_url: str | None = None) -> Iterator[Console]:
@@ -981,12 +965,12 @@ def open_console(settings: Settings, *, write: Write = print, clock: ConsoleCloc
                 for person in demo_people(uow):
                     slack.add_user(person.slack_user_id, name=person.name, tz=person.timezone,
                                    locale="ja-JP" if person.locale.startswith("ja") else "en-US")
-            app, runtime = create_app(services, client=_client(slack.api_url))
+            app = create_app(services)
             runner = app.listener_runner
             runner.listener_executor = executor
             runner.lazy_listener_runner.executor = executor  # type: ignore[attr-defined]
             shown = services.engine.url.render_as_string(hide_password=True)
-            yield Console(app=app, runtime=runtime, slack=slack, executor=executor, clock=clock,
+            yield Console(app=app, services=services, slack=slack, executor=executor, clock=clock,
                           write=write, database=shown)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)

@@ -1,6 +1,6 @@
 """HTTP: Bolt's WSGI adapter behind waitress, with `/healthz` and `/metrics` beside `/slack/events`.
 
-    server = HttpServer(app, runtime, host="127.0.0.1", port=3000).start()
+    server = HttpServer(app, services, host="127.0.0.1", port=3000).start()
 
 Requests without a valid Slack signature (or older than five minutes) are refused with 401 by
 Bolt's request verification.
@@ -20,7 +20,7 @@ from sqlalchemy import text
 from waitress.server import create_server
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["HttpServer", "wsgi_app"]
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 SLACK_PATHS = ("/slack/events", "/slack/install", "/slack/oauth_redirect")
 
 
-def wsgi_app(app: App, runtime: Runtime) -> Any:
+def wsgi_app(app: App, services: Services) -> Any:
     """The WSGI application: Slack's paths to Bolt, plus health and metrics."""
     slack = SlackRequestHandler(app, path="/slack/events")
 
@@ -43,7 +43,7 @@ def wsgi_app(app: App, runtime: Runtime) -> Any:
                 return [b"bad request\n"]
         if path == "/healthz":
             try:
-                with runtime.services.engine.connect() as connection:
+                with services.engine.connect() as connection:
                     connection.execute(text("SELECT 1"))
             except Exception as error:  # the database is the one thing a replica needs
                 log.warning("health check failed: %s", error)
@@ -53,7 +53,7 @@ def wsgi_app(app: App, runtime: Runtime) -> Any:
             return [b"ok\n"]
         if path == "/metrics":
             start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
-            return [generate_latest(runtime.metrics.registry)]
+            return [generate_latest(services.metrics.registry)]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
 
@@ -63,9 +63,9 @@ def wsgi_app(app: App, runtime: Runtime) -> Any:
 class HttpServer:
     """waitress serving the app on one host and port (port 0 picks a free one)."""
 
-    def __init__(self, app: App, runtime: Runtime, *, host: str = "127.0.0.1", port: int = 3000,
+    def __init__(self, app: App, services: Services, *, host: str = "127.0.0.1", port: int = 3000,
                  threads: int = 8) -> None:
-        self._server = create_server(wsgi_app(app, runtime), host=host, port=port,
+        self._server = create_server(wsgi_app(app, services), host=host, port=port,
                                      threads=threads, ident="coseller")
         self._thread: threading.Thread | None = None
 
@@ -91,5 +91,8 @@ class HttpServer:
         if thread is None or not thread.is_alive():
             self._server.close()
             return
-        self._server.trigger.pull_trigger(self._server.close)
+        try:
+            self._server.trigger.pull_trigger(self._server.close)
+        except OSError:  # the loop already closed its trigger: it is stopping anyway
+            log.debug("server trigger already closed")
         thread.join(timeout=5)

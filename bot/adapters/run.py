@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.adapters.console import Read, Write
-    from bot.app import Runtime
-    from bot.bootstrap import Services
+    from bot.services import Services
 
 __all__ = ["MODES", "Server", "build_server", "configure_logging", "run", "select_mode"]
 
@@ -59,7 +58,7 @@ class Server:
 
     mode: str
     app: App
-    runtime: Runtime
+    services: Services
     serve: Callable[[], None]
     close: Callable[[], None]
     handler: Any = None
@@ -75,22 +74,22 @@ def build_server(settings: Settings, *, services: Services | None = None) -> Ser
     if mode == "console":
         raise ValueError("the console is not a server: use bot.adapters.console")
     services = services or bootstrap(settings)
-    app, runtime = create_app(services)
+    app = create_app(services)
     if mode == "socket":
         from bot.adapters.socket import socket_mode_handler
 
         assert settings.app_token is not None
         handler = socket_mode_handler(app, app_token=settings.app_token)
-        return Server(mode, app, runtime, serve=handler.start, close=handler.close,
+        return Server(mode, app, services, serve=handler.start, close=handler.close,
                       handler=handler)
     from bot.adapters.http import HttpServer
 
     try:
-        http = HttpServer(app, runtime, host=settings.host, port=settings.port)
+        http = HttpServer(app, services, host=settings.host, port=settings.port)
     except OSError as error:
         raise ConfigError(f"HOST/PORT: cannot listen on {settings.host}:{settings.port} "
                           f"({error.strerror or error})") from None
-    return Server(mode, app, runtime, serve=http.serve_forever, close=http.stop, handler=http,
+    return Server(mode, app, services, serve=http.serve_forever, close=http.stop, handler=http,
                   url=http.url)
 
 
@@ -154,10 +153,12 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
         return _fail(error)
     except (ArgumentError, OperationalError) as error:
         return _fail(ConfigError(f"DATABASE_URL: {str(error).splitlines()[0]}"))
-    server.runtime.pump.start()
+    services = server.services
+    assert services.pump is not None
+    services.pump.start()
     from scheduler import build_scheduler
 
-    jobs = build_scheduler(server.runtime)
+    jobs = build_scheduler(services)
     jobs.start()
     log.info("coseller serving Slack over %s%s", "Socket Mode" if server.mode == "socket" else
              "HTTP", f" at {server.url}/slack/events" if server.url else "")
@@ -170,6 +171,6 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
         log.info("coseller stopping")
         jobs.shutdown(wait=False)
         server.close()
-        server.runtime.pump.stop()
-        server.runtime.services.engine.dispose()
+        services.pump.stop()
+        services.engine.dispose()
     return 0

@@ -1,4 +1,4 @@
-"""Listeners by kind, each kind with its `register(app, runtime)` (the Bolt starter's layout)."""
+"""Listeners by kind, each kind with its `register(app, services)` (the Bolt starter's layout)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from bot.listeners import actions, commands, events, shortcuts, views
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register_listeners"]
 
 
-def register_listeners(app: App, runtime: Runtime) -> None:
+def register_listeners(app: App) -> None:
     """Register every listener of every kind."""
-    commands.register(app, runtime)
-    events.register(app, runtime)
-    actions.register(app, runtime)
-    views.register(app, runtime)
-    shortcuts.register(app, runtime)
+    commands.register(app)
+    events.register(app)
+    actions.register(app)
+    views.register(app)
+    shortcuts.register(app)

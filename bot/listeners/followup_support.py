@@ -20,8 +20,8 @@ from bot.usecases.followup import Notice
 from bot.views.answer import answer_blocks, answer_text
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["action_value", "notice_blocks", "notice_text", "post_response", "tell"]
 
@@ -57,13 +57,13 @@ def post_response(url: str, text: str, *, blocks: list[dict[str, Any]] | None = 
     return response.status_code < 400
 
 
-def tell(runtime: Runtime, actor: Actor, url: str | None, notice: Notice) -> None:
+def tell(services: Services, actor: Actor, url: str | None, notice: Notice) -> None:
     """Tell the actor how it went: through the response URL, else a direct message."""
     text = notice_text(notice, actor)
     blocks = notice_blocks(notice, actor)
     if url and post_response(url, text, blocks=blocks):
         return
-    with runtime.services.uow(actor=actor.user_id) as uow:
+    with services.uow(actor=actor.user_id) as uow:
         args: dict[str, Any] = {"text": text}
         if blocks:
             args["blocks"] = blocks
@@ -71,7 +71,6 @@ def tell(runtime: Runtime, actor: Actor, url: str | None, notice: Notice) -> Non
                 payload={"method": "chat.postMessage", "dm": actor.user_id, "args": args},
                 team_id=actor.team_id)
         uow.commit()
-    runtime.delivered()
 
 
 def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | None, int | None]:

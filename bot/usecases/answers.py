@@ -45,7 +45,7 @@ from storage.models import Deal, GsRoute, PartnerOrg, Poi, PoiStatus, ProductLin
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.services import Services
 
 __all__ = [
     "Reply",

@@ -15,8 +15,8 @@ from bot.usecases.followup import thread_lang
 from storage.models import Breach, Deal
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["dismiss_breach"]
 

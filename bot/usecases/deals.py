@@ -53,8 +53,8 @@ from storage.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
     from bot.context import Actor
+    from bot.services import Services
     from storage.unit_of_work import UnitOfWork
 
 __all__ = [

@@ -69,8 +69,8 @@ from storage.models import (
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = [
     "ACTIVE_STATUSES",

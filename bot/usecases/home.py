@@ -22,7 +22,7 @@ from storage.models import Breach, Clock, ClockState, Deal, DealStatus, PartnerO
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.services import Services
 
 __all__ = [
     "BREACH_WINDOW",

@@ -63,7 +63,7 @@ from storage.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Services
+    from bot.services import Services
     from storage.unit_of_work import UnitOfWork
 
 __all__ = [

@@ -13,7 +13,7 @@ from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.fakeslack import FakeSlack
-from bot.outbox import Pacer
+from bot.pacing import Pacer
 from storage.directory import import_directory
 from tests.e2e.support import SECRET, Harness
 from tests.integration.support import FakeClock as Clock  # re-exported for the tests
@@ -50,12 +50,12 @@ def harness(tmp_path: Path, slack: FakeSlack, clock: Clock) -> Iterator[Harness]
     with services.uow(actor="e2e") as uow:
         import_directory(uow, (ROOT / "examples" / "directory.toml").read_text())
         uow.commit()
-    app, runtime = create_app(services)
-    runtime.pump.start()
-    server = HttpServer(app, runtime, host="127.0.0.1", port=0).start()
+    app = create_app(services)
+    services.pump.start()
+    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
     try:
-        yield Harness(server, runtime, slack)
+        yield Harness(server, services, slack)
     finally:
         server.stop()
-        runtime.pump.stop()
+        services.pump.stop()
         services.engine.dispose()

@@ -109,7 +109,7 @@ def shortcut(harness: Harness, user: str, text: str) -> None:
 def settle(harness: Harness) -> None:
     """Wait until the outbox has delivered everything queued."""
     def empty() -> bool:
-        with harness.runtime.services.uow() as uow:
+        with harness.services.uow() as uow:
             return pending_count(uow) == 0
     harness.wait_for(empty)
 
@@ -120,14 +120,14 @@ def later(clock: Any, **delta: float) -> None:
 
 
 def deal_row(harness: Harness, deal_id: int) -> Deal:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         deal = uow.deals.get(deal_id)
         uow.session.expunge(deal)
         return deal
 
 
 def only_deal(harness: Harness, domain: str, org: str) -> int:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         partner = uow.directory.partner(org)
         assert partner is not None
         found = [d.id for d in uow.deals.open_on_domain(domain)
@@ -137,19 +137,19 @@ def only_deal(harness: Harness, domain: str, org: str) -> int:
 
 
 def org_id(harness: Harness, name: str) -> int:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         partner = uow.directory.partner(name)
         assert partner is not None
         return partner.id
 
 
 def deal_count(harness: Harness) -> int:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         return len(uow.session.query(Deal).all())
 
 
 def outbox_count(harness: Harness) -> int:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         return len(uow.session.query(OutboxMessage).all())
 
 
@@ -160,7 +160,7 @@ def wait_status(harness: Harness, deal_id: int, status: DealStatus) -> None:
 
 def card_ts(harness: Harness, deal_id: int) -> str:
     def found() -> str | None:
-        with harness.runtime.services.uow() as uow:
+        with harness.services.uow() as uow:
             thread = uow.session.get(DealThread, deal_id)
             return thread.card_ts if thread is not None else None
     return str(harness.wait_for(found))
@@ -209,11 +209,11 @@ def register(harness: Harness, clock: Any, user: str, **fields: Any) -> int:
 
 
 def partner_names(harness: Harness) -> dict[int, str]:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         return {org.id: org.name for org in uow.session.query(PartnerOrg).all()}
 
 
 def pending_rows(harness: Harness) -> list[OutboxMessage]:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         return list(uow.session.query(OutboxMessage).filter(
             OutboxMessage.state == OutboxState.PENDING).all())

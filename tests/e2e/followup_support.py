@@ -29,7 +29,7 @@ NORTHWIND = {"partner": "Northwind Growth LLC", "region": "US", "gs": "U0GSMAYA"
 
 def make_deal(harness: Harness, spec: dict[str, str], *, thread_ts: str | None = None) -> tuple[int, str]:
     """An accepted, shared deal with its thread (deal id, thread ts), written through storage."""
-    services = harness.runtime.services
+    services = harness.services
     with services.uow(actor="test") as uow:
         org = uow.directory.partner(spec["partner"])
         gs = uow.directory.person(TEAM, spec["gs"])
@@ -134,7 +134,7 @@ def opened_view(harness: Harness, callback_id: str, count: int = 1) -> dict[str,
 
 def clocks(harness: Harness, deal_id: int) -> list[Clock]:
     """A deal's stored clocks, oldest first (detached copies)."""
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         rows = list(uow.session.scalars(select(Clock).where(Clock.deal_id == deal_id)
                                         .order_by(Clock.id)))
         uow.session.expunge_all()
@@ -143,7 +143,7 @@ def clocks(harness: Harness, deal_id: int) -> list[Clock]:
 
 def query(harness: Harness, read: Callable[[UnitOfWork], Any]) -> Any:
     """Read something from the ledger."""
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         value = read(uow)
         uow.session.expunge_all()
         return value

@@ -34,7 +34,7 @@ CHANNEL = "C0DEALS"
 
 
 def person_id(harness: Harness, user: str) -> int:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         found = uow.directory.person(TEAM, user)
         assert found is not None
         return found.id
@@ -46,7 +46,7 @@ def make_deal(harness: Harness, *, org: str | None, company: str, domain: str,
               region: str = "US", gs: str | None = None, thread_ts: str | None = None,
               poi: PoiStatus | None = None) -> int:
     """A deal with its line items (and thread, POI) written through storage; its id."""
-    services = harness.runtime.services
+    services = harness.services
     with services.uow(actor="test") as uow:
         partner = uow.directory.partner(org) if org else None
         gs_person = uow.directory.person(TEAM, gs) if gs else None
@@ -70,7 +70,7 @@ def make_deal(harness: Harness, *, org: str | None, company: str, domain: str,
 
 def add_clock(harness: Harness, deal_id: int, *, kind: str, owed_by: Party, due_at: datetime,
               state: ClockState = ClockState.RUNNING) -> None:
-    services = harness.runtime.services
+    services = harness.services
     with services.uow(actor="test") as uow:
         uow.clocks.add(Clock(deal_id=deal_id, kind=kind, owed_by=owed_by,
                              started_at=services.now(), due_at=due_at, basis="business_day",
@@ -79,7 +79,7 @@ def add_clock(harness: Harness, deal_id: int, *, kind: str, owed_by: Party, due_
 
 
 def add_breach(harness: Harness, deal_id: int, *, org: str, kind: str, at: datetime) -> None:
-    services = harness.runtime.services
+    services = harness.services
     with services.uow(actor="test") as uow:
         partner = uow.directory.partner(org)
         assert partner is not None
@@ -90,7 +90,7 @@ def add_breach(harness: Harness, deal_id: int, *, org: str, kind: str, at: datet
 
 def orgs_without_pdm(harness: Harness) -> None:
     """Forget every organisation's PDM."""
-    with harness.runtime.services.uow(actor="test") as uow:
+    with harness.services.uow(actor="test") as uow:
         for org in uow.session.scalars(select(PartnerOrg)):
             org.pdm_id = None
         uow.commit()
@@ -150,5 +150,5 @@ def open_home(harness: Harness, user: str) -> dict[str, Any]:
 
 
 def people_names(harness: Harness) -> dict[str, str]:
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         return {p.slack_user_id: p.name for p in uow.session.scalars(select(Person))}

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.adapters.http import HttpServer
-from bot.app import Runtime
 from bot.fakeslack import FakeSlack
+from bot.services import Services
 
 SECRET = "e2e-signing-secret"
 TEAM = "T0COSELL"
@@ -42,7 +42,7 @@ class Harness:
     """The running app, its fake Slack, and helpers to talk to it as Slack does."""
 
     server: HttpServer
-    runtime: Runtime
+    services: Services
     slack: FakeSlack
 
     def post(self, body: bytes, content_type: str, *, signed: bool = True,

@@ -143,7 +143,7 @@ class Story:
         assert self.harness.event(event).status == 200
 
         def recorded() -> bool:
-            with self.harness.runtime.services.uow() as uow:
+            with self.harness.services.uow() as uow:
                 return uow.session.scalar(select(DealMessage.id).where(
                     DealMessage.deal_id == deal_id, DealMessage.slack_ts == event["ts"])) \
                     is not None
@@ -183,17 +183,17 @@ class Story:
     # -- the ledger -------------------------------------------------------------------------
 
     def thread(self, deal_id: int) -> str:
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             row = uow.session.get(DealThread, deal_id)
             return str(row.thread_ts) if row is not None and row.thread_ts else ""
 
     def status(self, deal_id: int) -> DealStatus:
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             return uow.deals.get(deal_id).status
 
     def clock_state(self, deal_id: int) -> ClockState | None:
         """The state of the partner's latest response clock on the deal."""
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             state: ClockState | None = uow.session.scalar(select(Clock.state).where(
                 Clock.deal_id == deal_id, Clock.kind == "response",
                 Clock.owed_by == Party.PARTNER).order_by(Clock.id.desc()).limit(1))
@@ -210,14 +210,14 @@ class Story:
 
     def run_scheduler(self) -> None:
         """What the scheduler runs, at the story's time: the jobs, then the sweep."""
-        services = self.harness.runtime.services
+        services = self.harness.services
         ensure_clocks(services)
         for region in ("JP", "US"):
             bant_prompts(services, region)
             gs_digests(services, region)
         pdm_digests(services)
         sweep(services)
-        self.harness.runtime.delivered()
+        self.harness.services.wake()
         self.settle()
 
 
@@ -236,7 +236,7 @@ class Seen:
 def marks(harness: Harness, user: str, deal_id: int) -> list[str]:
     """What would tell another partner that `user`'s organisation is on the customer: its
     name, its people's names and Slack ids, its deal's company name and its deal's card."""
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         org = uow.directory.partner(ORG[user])
         assert org is not None
         people = uow.session.scalars(select(Person).where(Person.partner_org_id == org.id)).all()
@@ -341,7 +341,7 @@ def step_until(story: Story, done: Callable[[], bool], limit: int = 8) -> None:
     for _ in range(limit):
         if done():
             return
-        with story.harness.runtime.services.uow() as uow:
+        with story.harness.services.uow() as uow:
             due = uow.session.scalar(select(Clock.next_action_at).where(
                 Clock.state == ClockState.RUNNING, Clock.next_action_at.is_not(None))
                 .order_by(Clock.next_action_at).limit(1))
@@ -355,7 +355,7 @@ def step_until(story: Story, done: Callable[[], bool], limit: int = 8) -> None:
 def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness,
                                                                clock: FakeClock) -> None:
     story = Story(harness, clock)
-    services = harness.runtime.services
+    services = harness.services
     # Northwind sold Marketing Hub to the customer last year: it holds that line's association
     with services.uow(actor="history") as uow:
         northwind = uow.directory.partner(NORTHWIND)
@@ -515,7 +515,7 @@ def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness
 
 def test_reminders_falling_due_together_are_not_pooled_across_partners(
         harness: Harness, clock: FakeClock) -> None:
-    services = harness.runtime.services
+    services = harness.services
     companies: dict[str, list[str]] = {AIKO: [], DANA: []}
     with services.uow(actor="setup") as uow:
         hiro = uow.directory.person(TEAM, HIRO)
@@ -544,7 +544,7 @@ def test_reminders_falling_due_together_are_not_pooled_across_partners(
     # on Tue 25 Nov 18:00 JST every clock has passed its 24-hours-left reminder
     clock.now = datetime(2025, 11, 25, 9, 0, tzinfo=UTC)
     sweep(services)
-    harness.runtime.delivered()
+    harness.services.wake()
     settle(harness)
     with services.uow() as uow:
         names = {org.id: org.name for org in uow.session.scalars(select(PartnerOrg))}

@@ -213,7 +213,7 @@ def test_advance_runs_due_work_and_delivers_it(tmp_path: Path,
     calls: list[datetime] = []
     with opened(tmp_path, "hiroshi") as (console, out):
         monkeypatch.setattr(console_module, "after_advance",
-                            lambda runtime: calls.append(runtime.services.now()))
+                            lambda services: calls.append(services.now()))
         with console.services.uow() as uow:
             enqueue(uow, key="console-test:reminder", at=START + timedelta(hours=2),
                     payload={"method": "chat.postMessage", "dm": "U0GSHIRO",

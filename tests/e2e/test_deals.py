@@ -46,7 +46,7 @@ def _scan_confidentiality(harness: Harness) -> None:
     """No payload a partner can see (the deal channel, its DMs, its ephemeral answers) names
     another partner organisation or a Best Partner Wins case."""
     names = partner_names(harness)
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         owner = {d.id: names.get(d.partner_org_id or -1) for d in uow.session.query(Deal).all()}
         threads = {t.card_ts: owner[t.deal_id] for t in uow.session.query(DealThread).all()
                    if t.card_ts}
@@ -114,7 +114,7 @@ def test_partner_sourced_registration_to_close_won(harness: Harness, clock) -> N
     assert "成約" in done["text"]
     wait_status(harness, deal_id, DealStatus.WON)
     assert "成約" in card_text(card(harness, deal_id))
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         actors = {e.actor for e in uow.audit.for_entity("deals", deal_id)}
     assert {AIKO, HIRO} <= actors
     _scan_confidentiality(harness)
@@ -138,7 +138,7 @@ def test_offer_accepted_within_72_hours(harness: Harness, clock) -> None:
     deal_id = only_deal(harness, "initech.com", NORTHWIND)
     deal = deal_row(harness, deal_id)
     assert (deal.status, deal.motion.value) == (DealStatus.OFFERED, "partner_assisted")
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         [row] = uow.clocks.running(deal_id, "collaboration")
         assert row.due_at - row.started_at == timedelta(hours=72)
         assert row.owed_by.value == "partner"
@@ -161,7 +161,7 @@ def test_offer_accepted_within_72_hours(harness: Harness, clock) -> None:
     assert after["ts"] == first["ts"]
     assert button(after, "offer_accept") is None
     assert "Accepted by <@U0DANA01>" in card_text(after)
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         clocks = uow.session.query(Clock).filter(Clock.deal_id == deal_id).all()
         assert [(c.kind, c.state) for c in clocks] == [("collaboration", ClockState.MET)]
     harness.wait_for(lambda: any("accepted" in m["text"] for m in dms(harness, MAYA)))
@@ -198,7 +198,7 @@ def test_decline_paths_and_a_lapsed_offer(harness: Harness, clock) -> None:
     click(harness, AIKO, "offer_decline", str(button(card(harness, declined), "offer_decline")))
     wait_status(harness, declined, DealStatus.DECLINED)
     assert "<@U0AIKO01>が見送りました" in card_text(card(harness, declined))
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         [row] = uow.session.query(Clock).filter(Clock.deal_id == declined).all()
         assert row.state is ClockState.CANCELLED
 
@@ -339,7 +339,7 @@ def test_poi_and_status_in_a_deal_thread(harness: Harness, clock) -> None:
     [done] = answers(harness, AIKO)
     assert f"#{deal_id}" in done["text"] and "2025-11-20" in done["text"]
     settle(harness)
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         [poi] = uow.session.query(Poi).filter(Poi.deal_id == deal_id).all()
         assert (poi.status, poi.names_partner_onboarding) == (PoiStatus.SIGNED, True)
     harness.wait_for(lambda: "2025年11月20日" in card_text(card(harness, deal_id)))
@@ -378,7 +378,7 @@ def test_audit_records_the_deciders(harness: Harness, clock) -> None:
     deal_id = register(harness, clock, AIKO)
     click(harness, ADMIN, "deal_accept", str(button(card(harness, deal_id), "deal_accept")))
     wait_status(harness, deal_id, DealStatus.ACCEPTED)
-    with harness.runtime.services.uow() as uow:
+    with harness.services.uow() as uow:
         entries = uow.session.query(AuditEntry).filter(
             AuditEntry.entity == "deals", AuditEntry.entity_id == str(deal_id),
             AuditEntry.action == "update").all()
@@ -394,7 +394,7 @@ def test_bant_clocks_and_poi_rows_of_other_features_show_after_refresh_card(
 
     deal_id = register(harness, clock, DANA, domain="globex.com", region="US", currency="USD")
     now = clock.now
-    with harness.runtime.services.uow(actor="e2e") as uow:
+    with harness.services.uow(actor="e2e") as uow:
         uow.session.add(BantUpdate(deal_id=deal_id, budget="$2k a month", authority="CFO",
                                    need="CRM <migration>", timing="Q1", next_step="Demo",
                                    created_at=now))
@@ -405,7 +405,7 @@ def test_bant_clocks_and_poi_rows_of_other_features_show_after_refresh_card(
         uow.session.add(Poi(deal_id=deal_id, status=PoiStatus.SENT, recorded_at=now))
         refresh_card(uow, deal_id)
         uow.commit()
-    harness.runtime.delivered()
+    harness.services.wake()
     harness.wait_for(lambda: "CFO" in card_text(card(harness, deal_id)))
     text = card_text(card(harness, deal_id))
     assert "Reply (partner): due <!date^" in text

@@ -52,10 +52,10 @@ def _buttons(message: dict[str, Any]) -> dict[str, str]:
 def test_bant_history_is_kept_and_the_card_shows_the_latest(harness: Harness,
                                                            clock: FakeClock) -> None:
     deal_id, thread = make_deal(harness, SAKURA)
-    with harness.runtime.services.uow(actor="test") as uow:  # a BANT prompt's clock
+    with harness.services.uow(actor="test") as uow:  # a BANT prompt's clock
         deal = uow.deals.get(deal_id)
-        start_clock(uow, harness.runtime.services.regions, deal, kind=BANT,
-                    owed_by=Party.PARTNER, at=harness.runtime.services.now())
+        start_clock(uow, harness.services.regions, deal, kind=BANT,
+                    owed_by=Party.PARTNER, at=harness.services.now())
         uow.commit()
     harness.command("/deal", "bant", user="U0AIKO01")  # the partner's only open deal
     view = opened_view(harness, "followup_bant")

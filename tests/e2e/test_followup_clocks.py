@@ -109,7 +109,7 @@ def test_bots_edits_other_partners_and_other_threads_start_nothing(harness: Harn
     harness.event(thread_event("U0GSHIRO", "1111111111.000001"))  # not a deal thread
     top = next_ts()
     harness.event(thread_event("U0GSHIRO", top, ts=top))  # the thread's parent itself
-    services = harness.runtime.services
+    services = harness.services
     assert on_thread_message(services, ThreadMessage(TEAM, CHANNEL, thread, next_ts(),
                                                      "U0PDMKEN")) == "ignored"
     # a sentinel that does count, processed after the others were acknowledged
@@ -132,7 +132,7 @@ def test_retried_events_and_repeated_message_ts_act_once(harness: Harness) -> No
     assert "coseller_duplicate_events_total 2.0" in metrics
     # the same message under another event id: the message ts makes it a no-op
     assert harness.event(event, event_id="EvFOLLOWUP2").status == 200
-    services = harness.runtime.services
+    services = harness.services
     again = ThreadMessage(TEAM, CHANNEL, thread, event["ts"], "U0GSHIRO")
     assert on_thread_message(services, again) == "duplicate"
     # a later message that counts (the partner's reply), to be sure the others were handled

@@ -87,7 +87,7 @@ def test_ooo_registered_in_advance_pauses_the_clock(harness: Harness) -> None:
 
 def test_ooo_with_a_delegate_pauses_nothing(harness: Harness) -> None:
     deal_id, _ = _start(harness)
-    with harness.runtime.services.uow() as uow:  # a colleague at Sakura to stand in
+    with harness.services.uow() as uow:  # a colleague at Sakura to stand in
         org = uow.directory.partner("Sakura Digital KK")
         assert org is not None
         uow.session.add(Person(slack_team_id="T0COSELL", slack_user_id="U0KENJI1",

@@ -104,17 +104,17 @@ class World:
     discount: int
 
     def version(self, deal_id: int) -> int:
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             return int(uow.deals.get(deal_id).version)
 
     def read(self, query: Callable[[Any], Any]) -> Any:
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             value = query(uow.session)
             uow.session.expunge_all()
             return value
 
     def person(self, user: str) -> int | None:
-        with self.harness.runtime.services.uow() as uow:
+        with self.harness.services.uow() as uow:
             found = uow.directory.person(TEAM, user)
             return found.id if found is not None else None
 
@@ -136,7 +136,7 @@ def _deal(uow: Any, *, domain: str, company: str, status: DealStatus, motion: Mo
 @pytest.fixture
 def world(harness: Harness, clock: FakeClock, slack: FakeSlack) -> World:
     slack.add_user(STRANGER, locale="ja-JP", tz="Asia/Tokyo")
-    services = harness.runtime.services
+    services = harness.services
     now = services.now()
     with services.uow(actor="setup") as uow:
         sakura = uow.directory.partner(SAKURA)
@@ -182,7 +182,7 @@ def world(harness: Harness, clock: FakeClock, slack: FakeSlack) -> World:
 
 def snapshot(world: World) -> dict[str, list[str]]:
     """Every row of every table (as text), to compare before and after."""
-    with world.harness.runtime.services.uow() as uow:
+    with world.harness.services.uow() as uow:
         connection = uow.session.connection()
         return {table.name: sorted(repr(tuple(row)) for row in
                                    connection.execute(table.select()).all())

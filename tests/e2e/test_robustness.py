@@ -56,7 +56,7 @@ def rig(tmp_path: Path, slack: FakeSlack, clock: Clock) -> Iterator[Rig]:
         import_directory(uow, (ROOT / "examples" / "directory.toml").read_text())
         uow.commit()
     with recording() as seen:
-        app, runtime = create_app(services)
+        app = create_app(services)
     runs: list[str] = []
     lock = threading.Lock()
 
@@ -74,13 +74,13 @@ def rig(tmp_path: Path, slack: FakeSlack, clock: Clock) -> Iterator[Rig]:
         return next()
 
     app.use(spy)
-    runtime.pump.start()
-    server = HttpServer(app, runtime, host="127.0.0.1", port=0).start()
+    services.pump.start()
+    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
     try:
-        yield Rig(Harness(server, runtime, slack), seen, runs, lock, dispatched)
+        yield Rig(Harness(server, services, slack), seen, runs, lock, dispatched)
     finally:
         server.stop()
-        runtime.pump.stop()
+        services.pump.stop()
         services.engine.dispose()
 
 
@@ -91,7 +91,7 @@ def reaction(item_ts: str = "1763708400.000100") -> dict[str, Any]:
 
 
 def processed(rig: Rig, event_id: str) -> int:
-    with rig.harness.runtime.services.uow() as uow:
+    with rig.harness.services.uow() as uow:
         return int(uow.session.scalar(select(func.count()).select_from(ProcessedEvent).where(
             ProcessedEvent.event_id == event_id)) or 0)
 

@@ -93,7 +93,7 @@ def test_a_retried_mention_is_answered_once(harness: Harness) -> None:
     harness.event(event, event_id="EvMENTION2")  # the same message again: the outbox key holds
 
     def settled() -> bool:
-        with harness.runtime.services.uow() as uow:
+        with harness.services.uow() as uow:
             return pending_count(uow) == 0 and uow.outbox.by_key(
                 f"mention:{TEAM}:C0DEALS:{ts}") is not None
 

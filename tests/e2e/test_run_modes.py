@@ -125,7 +125,7 @@ def test_socket_mode_is_prepared_without_connecting(tmp_path: Path, slack: FakeS
         assert slack.calls_of("apps.connections.open") == []
     finally:
         server.close()
-        server.runtime.services.engine.dispose()
+        server.services.engine.dispose()
 
 
 def test_http_mode_serves_slack_health_and_the_outbox(tmp_path: Path, slack: FakeSlack) -> None:
@@ -134,27 +134,27 @@ def test_http_mode_serves_slack_health_and_the_outbox(tmp_path: Path, slack: Fak
     server = build_server(settings)
     assert server.mode == "http" and isinstance(server.handler, HttpServer)
     slack.add_user("U0NOBODY", locale="ja-JP")
-    server.runtime.pump.start()
+    server.services.pump.start()
     server.handler.start()
     try:
-        harness = Harness(server.handler, server.runtime, slack)
+        harness = Harness(server.handler, server.services, slack)
         assert harness.get("/healthz").status == 200
         assert harness.command("/roe", "help", user="U0NOBODY").status == 200
         [answer] = harness.wait_for(lambda: harness.responses("U0NOBODY"))
         assert "管理者" in answer["text"]                      # a stranger, in Japanese
-        with server.runtime.services.uow() as uow:
+        with server.services.uow() as uow:
             from bot.outbox import enqueue
             enqueue(uow, key="run-modes:hello", payload={"method": "chat.postMessage",
                                                          "args": {"channel": "C0DEALS",
                                                                   "text": "pumped"}})
             uow.commit()
-        server.runtime.delivered()
+        server.services.wake()
         harness.wait_for(lambda: any(c.args.get("text") == "pumped"
                                      for c in slack.calls_of("chat.postMessage")))
     finally:
         server.close()
-        server.runtime.pump.stop()
-        server.runtime.services.engine.dispose()
+        server.services.pump.stop()
+        server.services.engine.dispose()
 
 
 def test_scripts_run_is_a_bash_script_that_ends_in_coseller_run() -> None:

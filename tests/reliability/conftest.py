@@ -13,8 +13,8 @@ from slack_sdk import WebClient
 
 from bot.adapters.http import HttpServer
 from bot.app import create_app
-from bot.bootstrap import Services
 from bot.fakeslack import FakeSlack
+from bot.services import Services
 from tests.e2e.support import Harness
 from tests.integration.support import PG_URL, fresh_database, needs_postgres
 from tests.integration.support import FakeClock as Clock  # re-exported for the tests
@@ -51,14 +51,14 @@ def client(slack: FakeSlack) -> WebClient:
 def harness(tmp_path: Path, slack: FakeSlack, clock: Clock) -> Iterator[Harness]:
     """The app over signed HTTP with its outbox pump running (the e2e harness)."""
     services = make_services(f"sqlite:///{tmp_path / 'app.db'}", slack, clock)
-    app, runtime = create_app(services)
-    runtime.pump.start()
-    server = HttpServer(app, runtime, host="127.0.0.1", port=0).start()
+    app = create_app(services)
+    services.pump.start()
+    server = HttpServer(app, services, host="127.0.0.1", port=0).start()
     try:
-        yield Harness(server, runtime, slack)
+        yield Harness(server, services, slack)
     finally:
         server.stop()
-        runtime.pump.stop()
+        services.pump.stop()
         services.engine.dispose()
 
 

@@ -24,7 +24,8 @@ import bot.views.deal_card  # noqa: F401 - registers the card renderer the outbo
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
 from bot.fakeslack import FakeSlack
-from bot.outbox import Pacer, deliver_round
+from bot.outbox import deliver_round
+from bot.pacing import Pacer
 from bot.usecases.followup import ThreadMessage, on_thread_message
 from rules.clocks import response_clock
 from rules.escalation import plan

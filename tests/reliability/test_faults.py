@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.bootstrap import Services
 from bot.fakeslack import FakeSlack
-from bot.outbox import MAX_ATTEMPTS, Pacer, deliver_round, enqueue
+from bot.outbox import MAX_ATTEMPTS, deliver_round, enqueue
+from bot.pacing import Pacer
+from bot.services import Services
 from bot.usecases import sweep as sweep_module
 from bot.usecases.sweep import sweep
 from storage.models import OutboxState
@@ -94,11 +95,11 @@ def test_rate_limits_never_kill_a_message(services: Services, client: WebClient,
 def test_the_apps_client_honours_retry_after_itself(harness: Harness) -> None:
     """With the app's Web API client (slack_sdk's RateLimitErrorRetryHandler) a 429 is waited
     out inside the call: the message goes at least Retry-After later, once."""
-    services = harness.runtime.services
+    services = harness.services
     deal = add_deal(services)
     harness.slack.fail(POST, status=429, retry_after=1)
     _queue(services, "t:app", deal=deal)
-    harness.runtime.delivered()
+    harness.services.wake()
     settle(harness)
     calls = [c for c in harness.slack.calls_of(POST) if c.args.get("thread_ts") == deal.thread_ts]
     assert len(calls) == 2 and calls[1].at - calls[0].at >= 1.0

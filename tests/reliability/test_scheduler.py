@@ -8,9 +8,8 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 
-from bot.app import Runtime
-from bot.bootstrap import Services
 from bot.fakeslack import FakeSlack
+from bot.services import Services
 from bot.usecases.periodic import bant_prompts, gs_digests
 from scheduler import build_scheduler
 
@@ -19,7 +18,7 @@ from .support import HIRO, add_deal, deliver_all, dms, posted, utc
 
 
 def test_jobs_ids_defaults_and_time_zones(services: Services, client: WebClient) -> None:
-    scheduler = build_scheduler(Runtime(services, client))
+    scheduler = build_scheduler(services)
     scheduler.start(paused=True)                             # the job defaults are applied
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -43,7 +42,7 @@ def test_every_job_runs_as_the_scheduler_calls_it(services: Services, client: We
                                                   slack: FakeSlack, clock: Clock) -> None:
     clock.now = utc(2025, 12, 2, 0, 30)                       # Tue 09:30 in Tokyo
     add_deal(services, company="Scheduled KK")
-    scheduler = build_scheduler(Runtime(services, client))
+    scheduler = build_scheduler(services)
     for job in scheduler.get_jobs():
         job.func(*job.args, **job.kwargs)
     deliver_all(services, client)

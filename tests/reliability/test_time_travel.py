@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.bootstrap import Services
 from bot.context import Actor
 from bot.fakeslack import FakeSlack
+from bot.services import Services
 from bot.usecases.deals import close_deal
 from bot.usecases.followup import file_extension
 from bot.usecases.periodic import bant_prompts, ensure_clocks
@@ -66,8 +66,8 @@ BREACH_BUTTONS = ["breach_extend", "breach_remove", "breach_dismiss"]
 
 def _sweep_and_wait(harness: Harness, key: str) -> list[dict[str, object]]:
     """Sweep at the clock's instant, let the pump deliver, return what went out under `key`."""
-    sweep(harness.runtime.services)
-    harness.runtime.delivered()
+    sweep(harness.services)
+    harness.services.wake()
     settle(harness)
     return [m for channel in list(harness.slack.messages.values()) for m in channel
             if ((m.get("metadata") or {}).get("event_payload") or {}).get("key", "")
@@ -80,7 +80,7 @@ def _no_doubles(slack: FakeSlack) -> None:
 
 
 def test_life_of_a_deal_from_registration_to_the_pdm(harness: Harness, clock: Clock) -> None:
-    services = harness.runtime.services
+    services = harness.services
     slack = harness.slack
     # Mon 1 Dec 2025 10:00 in Tokyo: Aiko registers, Hiroshi accepts
     deal_id = register(harness, clock, AIKO, domain="kumo-logistics.co.jp",
@@ -94,7 +94,7 @@ def test_life_of_a_deal_from_registration_to_the_pdm(harness: Harness, clock: Cl
     clock.now = utc(2025, 12, 2, 0, 30)
     assert bant_prompts(services, "JP").prompts == 1
     assert bant_prompts(services, "JP").prompts == 0          # once a day, whatever runs it
-    harness.runtime.delivered()
+    harness.services.wake()
     settle(harness)
     [prompt] = posts(slack, CHANNEL, thread_ts=thread, key=f"bant:{deal_id}:2025-12-02")
     assert "BANT" in str(prompt["text"]) and action_ids(prompt) == ["bant_open"]
@@ -231,7 +231,7 @@ def test_a_sweep_run_twice_or_in_two_threads_at_one_instant_sends_nothing_twice(
 
 def test_the_offer_lapses_after_72_hours_and_both_are_told(harness: Harness,
                                                            clock: Clock) -> None:
-    services = harness.runtime.services
+    services = harness.services
     sakura = org_id(harness, SAKURA)
     answer = submit(harness, HIRO, "deal_offer", form(domain="sora-bank.co.jp",
                                                       company="Sora Bank", qualified=(),
@@ -400,7 +400,7 @@ def test_an_extension_moves_the_next_reminder(services: Services, client: WebCli
 
 
 def test_extend_on_a_breach_notice_opens_the_extension(harness: Harness, clock: Clock) -> None:
-    services = harness.runtime.services
+    services = harness.services
     clock.now = utc(2025, 12, 2, 2, 0)
     deal = add_deal(services, company="Too Late KK")
     say(services, deal, HIRO)

@@ -33,7 +33,8 @@ import bot.usecases.sweep as sweep_module
 import bot.views.deal_card  # noqa: F401 - the card renderer
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
-from bot.outbox import Pacer, deliver_round
+from bot.outbox import deliver_round
+from bot.pacing import Pacer
 from storage.models import Clock, ClockState, OutboxMessage, OutboxState
 
 log = logging.getLogger("worker")

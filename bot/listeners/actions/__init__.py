@@ -9,13 +9,12 @@ from bot.listeners.actions import breach_actions, clock_actions, deal_actions
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the actions listeners."""
-    deal_actions.register(app, runtime)
-    clock_actions.register(app, runtime)
-    breach_actions.register(app, runtime)
+    deal_actions.register(app)
+    clock_actions.register(app)
+    breach_actions.register(app)

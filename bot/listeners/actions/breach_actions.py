@@ -15,18 +15,18 @@ from bot.usecases.deals import DealProblem, remove_partner
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the breach buttons."""
 
     def ack_now(ack: Any) -> None:
         ack()
 
-    def remove(body: dict[str, Any], context: Any, respond: Any) -> None:
+    def remove(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
@@ -34,22 +34,20 @@ def register(app: App, runtime: Runtime) -> None:
             say_private(respond, t("breach.not_allowed", actor.lang))
             return
         try:
-            done = remove_partner(runtime.services, actor, deal_id,
+            done = remove_partner(services, actor, deal_id,
                                   t("breach.removed_reason", actor.lang))
         except DealProblem as problem:
             say_private(respond, problem.text(actor.lang, actor.tz))
             return
-        runtime.delivered()
         say_private(respond, done.text(actor.lang, actor.tz))
 
-    def dismiss(body: dict[str, Any], context: Any, respond: Any) -> None:
+    def dismiss(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
-        outcome = dismiss_breach(runtime.services, actor, deal_id)
-        runtime.delivered()
+        outcome = dismiss_breach(services, actor, deal_id)
         say_private(respond, t(outcome, actor.lang))
 
-    app.action("breach_extend")(open_extension(runtime))
+    app.action("breach_extend")(open_extension())
     app.action("breach_remove")(ack=ack_now, lazy=[polite(remove)])
     app.action("breach_dismiss")(ack=ack_now, lazy=[polite(dismiss)])

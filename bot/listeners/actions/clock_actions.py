@@ -35,8 +35,8 @@ from storage.errors import NotFoundError
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["register"]
 
@@ -56,13 +56,14 @@ def _known(context: Any, respond: Any) -> Actor | None:
     return None if stranger(actor, respond) else actor
 
 
-def _open_bant(runtime: Runtime) -> Handler:
-    def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+def _open_bant() -> Handler:
+    def handle(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+               respond: Any) -> None:
         ack()
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
-        with runtime.services.uow(actor=actor.user_id) as uow:
+        with services.uow(actor=actor.user_id) as uow:
             try:
                 deal = uow.deals.get(deal_id)
             except NotFoundError:
@@ -78,8 +79,9 @@ def _open_bant(runtime: Runtime) -> Handler:
     return handle
 
 
-def _open_ooo(runtime: Runtime) -> Handler:
-    def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+def _open_ooo() -> Handler:
+    def handle(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+               respond: Any) -> None:
         ack()
         actor = _known(context, respond)
         if actor is None:
@@ -89,19 +91,20 @@ def _open_ooo(runtime: Runtime) -> Handler:
                                            {"roles": roles_text(Action.REGISTER_ABSENCE)}))
             return
         client.views_open(trigger_id=body.get("trigger_id"),
-                          view=ooo_modal(actor.lang, now=runtime.services.now(),
+                          view=ooo_modal(actor.lang, now=services.now(),
                                          metadata=_meta(body)))
     return handle
 
 
-def open_extension(runtime: Runtime) -> Handler:
-    def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+def open_extension() -> Handler:
+    def handle(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+               respond: Any) -> None:
         ack()
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
         granting = allowed(actor.role, Action.GRANT_EXTENSION)
-        with runtime.services.uow(actor=actor.user_id) as uow:
+        with services.uow(actor=actor.user_id) as uow:
             try:
                 deal = uow.deals.get(deal_id)
             except NotFoundError:
@@ -123,13 +126,12 @@ def open_extension(runtime: Runtime) -> Handler:
     return handle
 
 
-def _decide_extension(runtime: Runtime, *, approve: bool) -> Handler:
-    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+def _decide_extension(*, approve: bool) -> Handler:
+    def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor, ext_id = clicked(body, context, respond)
         if actor is None or ext_id is None:
             return
-        notice = decide_extension(runtime.services, actor, ext_id, approve=approve)
-        runtime.delivered()
+        notice = decide_extension(services, actor, ext_id, approve=approve)
         if notice.ok:
             respond(text=notice_text(notice, actor), replace_original=True)
         else:
@@ -137,17 +139,18 @@ def _decide_extension(runtime: Runtime, *, approve: bool) -> Handler:
     return work
 
 
-def _open_discount(runtime: Runtime) -> Handler:
-    def handle(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+def _open_discount() -> Handler:
+    def handle(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+               respond: Any) -> None:
         ack()
         actor, discount_id = clicked(body, context, respond)
         if actor is None or discount_id is None:
             return
-        problem = check_discount_decision(runtime.services, actor, discount_id)
+        problem = check_discount_decision(services, actor, discount_id)
         if problem is not None:
             _refuse(respond, actor, problem)
             return
-        with runtime.services.uow(actor=actor.user_id) as uow:
+        with services.uow(actor=actor.user_id) as uow:
             request = discount_of(uow, discount_id)
             if request is None:
                 return
@@ -159,13 +162,12 @@ def _open_discount(runtime: Runtime) -> Handler:
     return handle
 
 
-def _decline_discount(runtime: Runtime) -> Handler:
-    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+def _decline_discount() -> Handler:
+    def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor, discount_id = clicked(body, context, respond)
         if actor is None or discount_id is None:
             return
-        notice = decide_discount(runtime.services, actor, discount_id, approve=False)
-        runtime.delivered()
+        notice = decide_discount(services, actor, discount_id, approve=False)
         if notice.ok and body.get("response_url"):
             post_response(str(body["response_url"]), notice_text(notice, actor), replace=True)
         else:
@@ -177,13 +179,14 @@ def _ack_now(ack: Any) -> None:
     ack()
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the follow-up buttons."""
-    app.action("bant_open")(_open_bant(runtime))
-    app.action("ooo_open")(_open_ooo(runtime))
-    app.action("extension_open")(open_extension(runtime))
-    app.action("extension_approve")(ack=_ack_now, lazy=[polite(_decide_extension(runtime, approve=True))])
+    app.action("bant_open")(_open_bant())
+    app.action("ooo_open")(_open_ooo())
+    app.action("extension_open")(open_extension())
+    app.action("extension_approve")(ack=_ack_now,
+                                    lazy=[polite(_decide_extension(approve=True))])
     app.action("extension_decline")(ack=_ack_now,
-                                    lazy=[polite(_decide_extension(runtime, approve=False))])
-    app.action("discount_approve")(_open_discount(runtime))
-    app.action("discount_decline")(ack=_ack_now, lazy=[polite(_decline_discount(runtime))])
+                                    lazy=[polite(_decide_extension(approve=False))])
+    app.action("discount_approve")(_open_discount())
+    app.action("discount_decline")(ack=_ack_now, lazy=[polite(_decline_discount())])

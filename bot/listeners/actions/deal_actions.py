@@ -15,9 +15,8 @@ from bot.usecases.deals import DealProblem, Done, answer_offer, decide_registrat
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
-    from bot.bootstrap import Services
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["parse_value", "register"]
 
@@ -34,8 +33,8 @@ def parse_value(value: str) -> tuple[int, int | None] | None:
     return int(deal), int(version) if version else None
 
 
-def _handler(runtime: Runtime, decide: Decide) -> Callable[..., None]:
-    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+def _handler(decide: Decide) -> Callable[..., None]:
+    def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor = actor_of(context)
         if stranger(actor, respond):
             return
@@ -47,16 +46,15 @@ def _handler(runtime: Runtime, decide: Decide) -> Callable[..., None]:
             return
         deal_id, version = parsed
         try:
-            decide(runtime.services, actor, deal_id, version)
+            decide(services, actor, deal_id, version)
         except DealProblem as problem:
             say_private(respond, problem.text(actor.lang, actor.tz))
             return
-        runtime.delivered()
 
     return work
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the deal card's buttons."""
 
     def ack_now(ack: Any) -> None:
@@ -69,4 +67,4 @@ def register(app: App, runtime: Runtime) -> None:
         "offer_decline": lambda s, a, d, v: answer_offer(s, a, d, v, accept=False),
     }
     for action_id, decide in choices.items():
-        app.action(action_id)(ack=ack_now, lazy=[polite(_handler(runtime, decide))])
+        app.action(action_id)(ack=ack_now, lazy=[polite(_handler(decide))])

@@ -9,12 +9,11 @@ from bot.listeners.commands import deal, roe
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the slash commands."""
-    roe.register(app, runtime)
-    deal.register(app, runtime)
+    roe.register(app)
+    deal.register(app)

@@ -19,8 +19,8 @@ from bot.listeners.common import actor_of, polite, say_private, stranger
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "register"]
 
@@ -29,14 +29,14 @@ __all__ = ["SUBCOMMANDS", "Subcommand", "register"]
 class Subcommand:
     """A `/deal` subcommand: `opens_modal` ones run inside the ack (trigger ids expire in 3 s)."""
 
-    run: Callable[[Runtime, Actor, str, dict[str, Any], Any, Any], None]
+    run: Callable[[Services, Actor, str, dict[str, Any], Any, Any], None]
     opens_modal: bool = False
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register `/deal` and its subcommands."""
     from bot.listeners.commands import deal_followup, deal_lifecycle
 
@@ -47,17 +47,18 @@ def register(app: App, runtime: Runtime) -> None:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")
         return name.lower(), rest.strip()
 
-    def ack_now(ack: Any, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+    def ack_now(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+                respond: Any) -> None:
         name, rest = split(body)
         sub = SUBCOMMANDS.get(name)
         actor = actor_of(context)
         if sub is not None and sub.opens_modal and actor is not None and actor.known:
             ack()
-            sub.run(runtime, actor, rest, body, client, respond)
+            sub.run(services, actor, rest, body, client, respond)
             return
         ack()
 
-    def work(body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
+    def work(services: Services, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         name, rest = split(body)
         sub = SUBCOMMANDS.get(name)
         actor = actor_of(context)
@@ -69,6 +70,6 @@ def register(app: App, runtime: Runtime) -> None:
                         t("deal.unknown_subcommand", actor.lang, name=name))
             return
         if not sub.opens_modal:
-            sub.run(runtime, actor, rest, body, client, respond)
+            sub.run(services, actor, rest, body, client, respond)
 
     app.command("/deal")(ack=ack_now, lazy=[polite(work)])

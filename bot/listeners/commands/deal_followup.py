@@ -28,9 +28,9 @@ from bot.usecases.followup import (
 from bot.views.followup_modals import bant_modal, ooo_modal
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
     from bot.context import Actor
     from bot.listeners.commands.deal import Subcommand
+    from bot.services import Services
 
 __all__ = ["subcommands"]
 
@@ -39,14 +39,14 @@ def _where(body: dict[str, Any]) -> dict[str, str | None]:
     return {"channel": body.get("channel_id"), "thread_ts": body.get("thread_ts")}
 
 
-def _deal_id(runtime: Runtime, actor: Actor, ref: int | None, body: dict[str, Any]
+def _deal_id(services: Services, actor: Actor, ref: int | None, body: dict[str, Any]
              ) -> int | Notice:
-    with runtime.services.uow(actor=actor.user_id) as uow:
+    with services.uow(actor=actor.user_id) as uow:
         found = find_deal(uow, actor, ref=ref, **_where(body))
         return found if isinstance(found, Notice) else found.id
 
 
-def _bant(runtime: Runtime, actor: Actor, rest: str,
+def _bant(services: Services, actor: Actor, rest: str,
           body: dict[str, Any], client: Any, respond: Any) -> None:
     """Runs inside the ack: the trigger id is good for 3 seconds."""
     try:
@@ -54,7 +54,7 @@ def _bant(runtime: Runtime, actor: Actor, rest: str,
     except FollowupProblem as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    with runtime.services.uow(actor=actor.user_id) as uow:
+    with services.uow(actor=actor.user_id) as uow:
         found = find_deal(uow, actor, ref=ref, **_where(body))
         if isinstance(found, Notice):
             say_private(respond, found.text(actor.lang, actor.tz))
@@ -69,7 +69,7 @@ def _bant(runtime: Runtime, actor: Actor, rest: str,
     client.views_open(trigger_id=body.get("trigger_id"), view=view)
 
 
-def _ooo(runtime: Runtime, actor: Actor, rest: str,
+def _ooo(services: Services, actor: Actor, rest: str,
          body: dict[str, Any], client: Any, respond: Any) -> None:
     """Runs inside the ack: opens the out-of-office modal."""
     del rest
@@ -78,30 +78,29 @@ def _ooo(runtime: Runtime, actor: Actor, rest: str,
                                     {"roles": roles_text(Action.REGISTER_ABSENCE)}
                                     ).text(actor.lang))
         return
-    view = ooo_modal(actor.lang, now=runtime.services.now(),
+    view = ooo_modal(actor.lang, now=services.now(),
                      metadata={"response_url": body.get("response_url")})
     client.views_open(trigger_id=body.get("trigger_id"), view=view)
 
 
-def _extend(runtime: Runtime, actor: Actor, rest: str,
+def _extend(services: Services, actor: Actor, rest: str,
             body: dict[str, Any], client: Any, respond: Any) -> None:
     del client
     try:
-        command = parse_extend(rest, actor.tz, runtime.services.now())
+        command = parse_extend(rest, actor.tz, services.now())
     except FollowupProblem as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    deal_id = _deal_id(runtime, actor, command.ref, body)
+    deal_id = _deal_id(services, actor, command.ref, body)
     if isinstance(deal_id, Notice):
         say_private(respond, deal_id.text(actor.lang, actor.tz))
         return
-    notice = file_extension(runtime.services, actor, deal_id, extra=command.extra,
+    notice = file_extension(services, actor, deal_id, extra=command.extra,
                             new_due=command.new_due, reason=command.reason)
-    runtime.delivered()
     say_private(respond, notice.text(actor.lang, actor.tz))
 
 
-def _discount(runtime: Runtime, actor: Actor, rest: str,
+def _discount(services: Services, actor: Actor, rest: str,
               body: dict[str, Any], client: Any, respond: Any) -> None:
     del client
     try:
@@ -109,12 +108,11 @@ def _discount(runtime: Runtime, actor: Actor, rest: str,
     except FollowupProblem as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    deal_id = _deal_id(runtime, actor, ref, body)
+    deal_id = _deal_id(services, actor, ref, body)
     if isinstance(deal_id, Notice):
         say_private(respond, deal_id.text(actor.lang, actor.tz))
         return
-    notice = request_discount(runtime.services, actor, deal_id, description)
-    runtime.delivered()
+    notice = request_discount(services, actor, deal_id, description)
     say_private(respond, notice_text(notice, actor), notice_blocks(notice, actor))
 
 

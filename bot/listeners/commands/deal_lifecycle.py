@@ -38,9 +38,9 @@ from bot.views.deal_modals import offer_modal, register_modal
 from storage.models import PoiStatus
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
     from bot.context import Actor
     from bot.listeners.commands.deal import Subcommand
+    from bot.services import Services
 
 __all__ = ["open_register", "subcommands"]
 
@@ -64,13 +64,13 @@ class _Usage(Exception):  # noqa: N818 - a usage problem to tell the user, not a
 
 @dataclass(frozen=True)
 class _Request:
-    runtime: Runtime
+    services: Services
     actor: Actor
     body: dict[str, Any]
     respond: Any
 
     def deal(self, command: str, number: int | None) -> int:
-        services = self.runtime.services
+        services = self.services
         found = find_deal_id(services, self.actor, deal_id=number,
                              channel=str(self.body.get("channel_id") or "") or None,
                              thread_ts=str(self.body.get("thread_ts") or "") or None)
@@ -98,10 +98,10 @@ def _leading_number(tokens: list[str]) -> int | None:
 
 def _run(function: Any) -> Any:
     """Wrap a subcommand: refusals and usage problems become ephemeral answers."""
-    def run(runtime: Runtime, actor: Actor, rest: str,
+    def run(services: Services, actor: Actor, rest: str,
             body: dict[str, Any], client: Any, respond: Any) -> None:
         del client
-        request = _Request(runtime, actor, body, respond)
+        request = _Request(services, actor, body, respond)
         try:
             done = function(request, rest)
         except _Usage as usage:
@@ -112,7 +112,6 @@ def _run(function: Any) -> Any:
             return
         if isinstance(done, Done):
             request.answer(done.text(actor.lang, actor.tz))
-            runtime.delivered()
     run.__name__ = function.__name__
     return run
 
@@ -124,7 +123,7 @@ def _status(request: _Request, rest: str) -> None:
         raise _Usage("status", "deals.problem.word", word=tokens[0][:40])
     deal_id = request.deal("status", number)
     actor = request.actor
-    text, blocks = deal_summary(request.runtime.services, actor, deal_id)
+    text, blocks = deal_summary(request.services, actor, deal_id)
     request.answer(text, blocks)
 
 
@@ -142,7 +141,7 @@ def _close(request: _Request, rest: str) -> Done:
     if not allowed(request.actor.role, Action.CLOSE_DEAL):
         raise DealProblem("error.not_allowed", action=Action.CLOSE_DEAL)
     deal_id = request.deal("close", number)
-    return close_deal(request.runtime.services, request.actor, deal_id, won=word in _WON)
+    return close_deal(request.services, request.actor, deal_id, won=word in _WON)
 
 
 def _remove(request: _Request, rest: str) -> Done:
@@ -154,7 +153,7 @@ def _remove(request: _Request, rest: str) -> Done:
     if not reason:
         raise _Usage("remove", "deals.problem.remove_reason")
     deal_id = request.deal("remove", number)
-    return remove_partner(request.runtime.services, request.actor, deal_id, reason[:1000])
+    return remove_partner(request.services, request.actor, deal_id, reason[:1000])
 
 
 def _poi(request: _Request, rest: str) -> Done:
@@ -186,11 +185,11 @@ def _poi(request: _Request, rest: str) -> Done:
     if not allowed(request.actor.role, Action.UPDATE_POI):
         raise DealProblem("error.not_allowed", action=Action.UPDATE_POI)
     deal_id = request.deal("poi", number)
-    return record_poi(request.runtime.services, request.actor, deal_id, status,
+    return record_poi(request.services, request.actor, deal_id, status,
                       signed_on=signed_on, names_partner_onboarding=onboarding, url=url)
 
 
-def open_register(runtime: Runtime, actor: Actor, client: Any, trigger_id: str, respond: Any,
+def open_register(services: Services, actor: Actor, client: Any, trigger_id: str, respond: Any,
                   *, domain: str | None = None, source: dict[str, Any] | None = None) -> None:
     """Open the registration modal (pre-filled with `domain`), or say why not."""
     if not allowed(actor.role, Action.REGISTER_DEAL):
@@ -198,27 +197,25 @@ def open_register(runtime: Runtime, actor: Actor, client: Any, trigger_id: str, 
             say_private(respond, DealProblem("error.not_allowed",
                                              action=Action.REGISTER_DEAL).text(actor.lang))
         return
-    services = runtime.services
     view = register_modal(actor.lang, regions=services.regions.codes(),
                           region=default_region(services, actor), domain=domain,
                           private_metadata=metadata(source=source or {}))
     client.views_open(trigger_id=trigger_id, view=view)
 
 
-def _open_register(runtime: Runtime, actor: Actor, rest: str,
+def _open_register(services: Services, actor: Actor, rest: str,
                    body: dict[str, Any], client: Any, respond: Any) -> None:
     del rest
-    open_register(runtime, actor, client, str(body.get("trigger_id") or ""), respond)
+    open_register(services, actor, client, str(body.get("trigger_id") or ""), respond)
 
 
-def _open_offer(runtime: Runtime, actor: Actor, rest: str,
+def _open_offer(services: Services, actor: Actor, rest: str,
                 body: dict[str, Any], client: Any, respond: Any) -> None:
     del rest
     if not allowed(actor.role, Action.OFFER_DEAL):
         say_private(respond, DealProblem("error.not_allowed",
                                          action=Action.OFFER_DEAL).text(actor.lang))
         return
-    services = runtime.services
     view = offer_modal(actor.lang, regions=services.regions.codes(),
                        region=default_region(services, actor),
                        partners=partner_choices(services, actor), private_metadata=metadata())

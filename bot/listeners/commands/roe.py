@@ -20,26 +20,26 @@ from bot.usecases.answers import answer_roe
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register `/roe`."""
 
     def ack_now(ack: Any) -> None:
         ack()
 
-    def work(body: dict[str, Any], context: Any, respond: Any) -> None:
+    def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor = actor_of(context)
         if stranger(actor, respond):
             return
         assert actor is not None
         try:
-            reply = answer_roe(runtime.services, actor, str(body.get("text") or ""),
+            reply = answer_roe(services, actor, str(body.get("text") or ""),
                                channel_id=body.get("channel_id"),
                                thread_ts=body.get("thread_ts") or body.get("message_ts"))
         except Exception:  # the asker gets a polite answer; the log has the rest

@@ -9,13 +9,12 @@ from bot.listeners.events import home, mentions, messages
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the events listeners."""
-    messages.register(app, runtime)
-    mentions.register(app, runtime)
-    home.register(app, runtime)
+    messages.register(app)
+    mentions.register(app)
+    home.register(app)

@@ -18,29 +18,29 @@ from bot.views.home import home_view, stranger_view
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the Home tab listener."""
 
     def ack_now(ack: Any) -> None:
         ack()
 
-    def work(event: dict[str, Any], context: Any, client: Any) -> None:
+    def work(services: Services, event: dict[str, Any], context: Any, client: Any) -> None:
         if event.get("tab", "home") != "home":
             return
         actor = actor_of(context)
         if actor is None:
             return
         try:
-            view = home_view(home_data(runtime.services, actor), lang=actor.lang, tz=actor.tz) \
+            view = home_view(home_data(services, actor), lang=actor.lang, tz=actor.tz) \
                 if actor.known else stranger_view(actor.lang)
-            (client or runtime.client).views_publish(user_id=actor.user_id, view=view)
+            (client or services.client).views_publish(user_id=actor.user_id, view=view)
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("views.publish for %s failed: %s", actor.user_id, error)
         except Exception:  # the tab stays as it was; the log has the request id

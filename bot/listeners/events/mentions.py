@@ -16,29 +16,27 @@ from bot.usecases.answers import answer_mention
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the mention listener."""
 
     def ack_now(ack: Any) -> None:
         ack()
 
-    def work(event: dict[str, Any], context: Any) -> None:
+    def work(services: Services, event: dict[str, Any], context: Any) -> None:
         actor = actor_of(context)
         if actor is None or event.get("bot_id") or event.get("subtype"):
             return
         try:
-            queued = answer_mention(runtime.services, actor, event)
+            answer_mention(services, actor, event)
         except Exception:  # logged with the request id; Slack is not told twice
             log.exception("mention failed (request %s)", context.get("request_id", "-"))
             return
-        if queued:
-            runtime.delivered()
 
     app.event("app_mention")(ack=ack_now, lazy=[polite(work)])

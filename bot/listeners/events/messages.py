@@ -17,7 +17,7 @@ from bot.usecases.followup import ThreadMessage, on_thread_message
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register", "thread_message"]
 
@@ -44,19 +44,17 @@ def thread_message(body: dict[str, Any], event: dict[str, Any], bot_user_id: str
                          user_team=str(user_team) if user_team else None)
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the `message` event listener."""
 
     def ack_now(ack: Any) -> None:
         ack()
 
-    def work(body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+    def work(services: Services, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         message = thread_message(body, event, context.get("bot_user_id"))
         if message is None:
             return
-        outcome = on_thread_message(runtime.services, message)
+        outcome = on_thread_message(services, message)
         log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
-        if outcome.startswith("recorded"):
-            runtime.delivered()
 
     app.event("message")(ack=ack_now, lazy=[polite(work)])

@@ -9,11 +9,10 @@ from bot.listeners.shortcuts import register_deal
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the shortcuts listeners."""
-    register_deal.register(app, runtime)
+    register_deal.register(app)

@@ -12,17 +12,17 @@ from bot.views.deal_modals import domain_in
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["CALLBACK_ID", "register"]
 
 CALLBACK_ID = "register_deal_shortcut"
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the message shortcut."""
 
-    def shortcut(ack: Any, body: dict[str, Any], context: Any, client: Any) -> None:
+    def shortcut(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any) -> None:
         ack()
         respond = context.get("respond")
         actor = actor_of(context)
@@ -32,7 +32,7 @@ def register(app: App, runtime: Runtime) -> None:
             return
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id")
-        open_register(runtime, actor, client, str(body.get("trigger_id") or ""), respond,
+        open_register(services, actor, client, str(body.get("trigger_id") or ""), respond,
                       domain=domain_in(str(message.get("text") or "")),
                       source={"channel": channel, "ts": message.get("ts")})
 

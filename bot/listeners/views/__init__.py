@@ -9,12 +9,11 @@ from bot.listeners.views import deal_views, followup_views
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
 
 __all__ = ["register"]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the views listeners."""
-    deal_views.register(app, runtime)
-    followup_views.register(app, runtime)
+    deal_views.register(app)
+    followup_views.register(app)

@@ -17,17 +17,16 @@ from bot.views.deal_modals import OFFER_CALLBACK, REGISTER_CALLBACK, done_view, 
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
+    from bot.services import Services
 
 __all__ = ["register"]
 
 log = logging.getLogger(__name__)
 
 
-def _submission(runtime: Runtime, kind: str) -> Any:
-    services = runtime.services
+def _submission(kind: str) -> Any:
 
-    def submit(ack: Any, body: dict[str, Any], context: Any) -> None:
+    def submit(services: Services, ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = actor_of(context)
         lang = actor.lang if actor is not None else "en"
         if actor is None or not actor.known:
@@ -60,12 +59,11 @@ def _submission(runtime: Runtime, kind: str) -> Any:
             ack(response_action="errors", errors={"domain": t("error.unexpected", lang, ref=ref)})
             return
         ack(response_action="update", view=done_view(lang, done.text(lang, actor.tz)))
-        runtime.delivered()
 
     return submit
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the deal modals' submissions."""
-    app.view(REGISTER_CALLBACK)(_submission(runtime, "register"))
-    app.view(OFFER_CALLBACK)(_submission(runtime, "offer"))
+    app.view(REGISTER_CALLBACK)(_submission("register"))
+    app.view(OFFER_CALLBACK)(_submission("offer"))

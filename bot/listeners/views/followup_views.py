@@ -40,9 +40,8 @@ from storage.errors import NotFoundError
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Runtime
-    from bot.bootstrap import Services
     from bot.context import Actor
+    from bot.services import Services
 
 __all__ = ["register"]
 
@@ -92,10 +91,9 @@ def _reject(ack: Any, errors: Errors) -> None:
     ack(response_action="errors", errors=errors)
 
 
-def _done(runtime: Runtime, actor: Actor, body: dict[str, Any], notice: Notice) -> None:
-    runtime.delivered()
+def _done(services: Services, actor: Actor, body: dict[str, Any], notice: Notice) -> None:
     url = _meta(body).get("response_url")
-    tell(runtime, actor, url if isinstance(url, str) else None, notice)
+    tell(services, actor, url if isinstance(url, str) else None, notice)
 
 
 def _person_of(context: Any) -> Actor | None:
@@ -115,13 +113,13 @@ def _stranger(ack: Any, context: Any, block_id: str) -> bool:
 
 # -- BANT -----------------------------------------------------------------------------------
 
-def _bant_ack(runtime: Runtime) -> Handler:
-    def ack_bant(ack: Any, body: dict[str, Any], context: Any) -> None:
+def _bant_ack() -> Handler:
+    def ack_bant(services: Services, ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
             _stranger(ack, context, "bant_budget")
             return
-        today = runtime.services.now().astimezone(actor.tz).date()
+        today = services.now().astimezone(actor.tz).date()
         _, errors = parse_bant(_values(body), actor.lang, today)
         if errors:
             _reject(ack, errors)
@@ -130,30 +128,30 @@ def _bant_ack(runtime: Runtime) -> Handler:
     return ack_bant
 
 
-def _bant_work(runtime: Runtime) -> Handler:
-    def save_bant(body: dict[str, Any], context: Any) -> None:
+def _bant_work() -> Handler:
+    def save_bant(services: Services, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         deal_id = _deal_id(body)
         if actor is None or deal_id is None:
             return
-        today = runtime.services.now().astimezone(actor.tz).date()
+        today = services.now().astimezone(actor.tz).date()
         fields, _ = parse_bant(_values(body), actor.lang, today)
         if fields is not None:
-            _done(runtime, actor, body, record_bant(runtime.services, actor, deal_id, fields))
+            _done(services, actor, body, record_bant(services, actor, deal_id, fields))
     return save_bant
 
 
 # -- out of office --------------------------------------------------------------------------
 
-def _ooo_ack(runtime: Runtime) -> Handler:
-    def ack_ooo(ack: Any, body: dict[str, Any], context: Any) -> None:
+def _ooo_ack() -> Handler:
+    def ack_ooo(services: Services, ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
             _stranger(ack, context, "ooo_start")
             return
-        entered, errors = parse_ooo(_values(body), actor.lang, runtime.services.now())
+        entered, errors = parse_ooo(_values(body), actor.lang, services.now())
         if entered is not None:
-            errors = _delegate_error(runtime.services, actor, entered.delegate_user)
+            errors = _delegate_error(services, actor, entered.delegate_user)
         if errors:
             _reject(ack, errors)
             return
@@ -161,29 +159,29 @@ def _ooo_ack(runtime: Runtime) -> Handler:
     return ack_ooo
 
 
-def _ooo_work(runtime: Runtime) -> Handler:
-    def save_ooo(body: dict[str, Any], context: Any) -> None:
+def _ooo_work() -> Handler:
+    def save_ooo(services: Services, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
             return
-        entered, _ = parse_ooo(_values(body), actor.lang, runtime.services.now())
+        entered, _ = parse_ooo(_values(body), actor.lang, services.now())
         if entered is not None:
-            _done(runtime, actor, body, register_absence(
-                runtime.services, actor, start=entered.start, end=entered.end,
+            _done(services, actor, body, register_absence(
+                services, actor, start=entered.start, end=entered.end,
                 delegate_user=entered.delegate_user))
     return save_ooo
 
 
 # -- extension ------------------------------------------------------------------------------
 
-def _extension_ack(runtime: Runtime) -> Handler:
-    def ack_extension(ack: Any, body: dict[str, Any], context: Any) -> None:
+def _extension_ack() -> Handler:
+    def ack_extension(services: Services, ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         if actor is None:
             _stranger(ack, context, "ext_hours")
             return
-        due = _running_due(runtime.services, _deal_id(body))
-        _, errors = parse_extension(_values(body), actor.lang, runtime.services.now(), due)
+        due = _running_due(services, _deal_id(body))
+        _, errors = parse_extension(_values(body), actor.lang, services.now(), due)
         if errors:
             _reject(ack, errors)
             return
@@ -191,17 +189,17 @@ def _extension_ack(runtime: Runtime) -> Handler:
     return ack_extension
 
 
-def _extension_work(runtime: Runtime) -> Handler:
-    def save_extension(body: dict[str, Any], context: Any) -> None:
+def _extension_work() -> Handler:
+    def save_extension(services: Services, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         deal_id = _deal_id(body)
         if actor is None or deal_id is None:
             return
-        due = _running_due(runtime.services, deal_id)
-        entered, _ = parse_extension(_values(body), actor.lang, runtime.services.now(), due)
+        due = _running_due(services, deal_id)
+        entered, _ = parse_extension(_values(body), actor.lang, services.now(), due)
         if entered is not None:
-            _done(runtime, actor, body, file_extension(
-                runtime.services, actor, deal_id, extra=entered.extra, new_due=entered.new_due,
+            _done(services, actor, body, file_extension(
+                services, actor, deal_id, extra=entered.extra, new_due=entered.new_due,
                 reason=entered.reason))
     return save_extension
 
@@ -219,8 +217,8 @@ def _discount_ack(ack: Any, body: dict[str, Any], context: Any) -> None:
     ack()
 
 
-def _discount_work(runtime: Runtime) -> Handler:
-    def approve_discount(body: dict[str, Any], context: Any) -> None:
+def _discount_work() -> Handler:
+    def approve_discount(services: Services, body: dict[str, Any], context: Any) -> None:
         actor = _person_of(context)
         meta = _meta(body)
         discount_id = meta.get("discount_id")
@@ -229,20 +227,19 @@ def _discount_work(runtime: Runtime) -> Handler:
         wording, _ = parse_wording(_values(body), actor.lang)
         if wording is None:
             return
-        notice = decide_discount(runtime.services, actor, discount_id, approve=True,
+        notice = decide_discount(services, actor, discount_id, approve=True,
                                  written=wording)
-        runtime.delivered()
         url = meta.get("response_url")
         if notice.ok and isinstance(url, str) and url and \
                 post_response(url, notice_text(notice, actor), replace=True):
             return
-        tell(runtime, actor, url if isinstance(url, str) else None, notice)
+        tell(services, actor, url if isinstance(url, str) else None, notice)
     return approve_discount
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App) -> None:
     """Register the follow-up modal submissions."""
-    app.view(BANT_CALLBACK)(ack=_bant_ack(runtime), lazy=[polite(_bant_work(runtime))])
-    app.view(OOO_CALLBACK)(ack=_ooo_ack(runtime), lazy=[polite(_ooo_work(runtime))])
-    app.view(EXTENSION_CALLBACK)(ack=_extension_ack(runtime), lazy=[polite(_extension_work(runtime))])
-    app.view(DISCOUNT_CALLBACK)(ack=_discount_ack, lazy=[polite(_discount_work(runtime))])
+    app.view(BANT_CALLBACK)(ack=_bant_ack(), lazy=[polite(_bant_work())])
+    app.view(OOO_CALLBACK)(ack=_ooo_ack(), lazy=[polite(_ooo_work())])
+    app.view(EXTENSION_CALLBACK)(ack=_extension_ack(), lazy=[polite(_extension_work())])
+    app.view(DISCOUNT_CALLBACK)(ack=_discount_ack, lazy=[polite(_discount_work())])
