@@ -9,28 +9,19 @@ and `respond`; `/deal` alone or `/deal help` lists them in the user's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
+from bot.listeners.commands import deal_followup, deal_lifecycle
+from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import actor_of, polite, say_private, stranger
 
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.context import Actor
     from bot.services import Services
 
 __all__ = ["SUBCOMMANDS", "Subcommand", "register"]
-
-
-@dataclass(frozen=True)
-class Subcommand:
-    """A `/deal` subcommand: `opens_modal` ones run inside the ack (trigger ids expire in 3 s)."""
-
-    run: Callable[[Services, Actor, str, dict[str, Any], Any, Any], None]
-    opens_modal: bool = False
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
@@ -38,8 +29,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {}
 
 def register(app: App) -> None:
     """Register `/deal` and its subcommands."""
-    from bot.listeners.commands import deal_followup, deal_lifecycle
-
     deal_lifecycle.subcommands(SUBCOMMANDS)
     deal_followup.subcommands(SUBCOMMANDS)
 

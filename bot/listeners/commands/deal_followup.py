@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.followup_syntax import FollowupProblem, parse_discount, parse_extend, parse_ref
+from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
 from bot.listeners.followup_support import notice_blocks, notice_text
 from bot.permissions import Action, allowed
@@ -29,7 +30,6 @@ from bot.views.followup_modals import bant_modal, ooo_modal
 
 if TYPE_CHECKING:
     from bot.context import Actor
-    from bot.listeners.commands.deal import Subcommand
     from bot.services import Services
 
 __all__ = ["subcommands"]
@@ -118,7 +118,6 @@ def _discount(services: Services, actor: Actor, rest: str,
 
 def subcommands(table: dict[str, Subcommand]) -> None:
     """Add this module's subcommands to `table`."""
-    from bot.listeners.commands.deal import Subcommand
 
     table["bant"] = Subcommand(_bant, opens_modal=True)
     table["ooo"] = Subcommand(_ooo, opens_modal=True)

@@ -19,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
+from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
 from bot.permissions import Action, allowed
 from bot.usecases.deals import (
@@ -39,7 +40,6 @@ from storage.models import PoiStatus
 
 if TYPE_CHECKING:
     from bot.context import Actor
-    from bot.listeners.commands.deal import Subcommand
     from bot.services import Services
 
 __all__ = ["open_register", "subcommands"]
@@ -224,7 +224,6 @@ def _open_offer(services: Services, actor: Actor, rest: str,
 
 def subcommands(table: dict[str, Subcommand]) -> None:
     """Add this module's subcommands to `table`."""
-    from bot.listeners.commands.deal import Subcommand
 
     table["register"] = Subcommand(_open_register, opens_modal=True)
     table["offer"] = Subcommand(_open_offer, opens_modal=True)
