@@ -30,7 +30,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from bot.messages import decode
 from bot.pacing import Pacer
+from bot.usecases.audience import NoThreadYet, destination
+from bot.views.messages import message_args
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import DealThread, OutboxMessage, OutboxState
 
@@ -118,10 +121,31 @@ def _thread(uow: UnitOfWork, deal_id: int) -> DealThread:
     return thread
 
 
+def _typed(uow: UnitOfWork, message: OutboxMessage, client: WebClient
+           ) -> tuple[str, dict[str, Any]]:
+    """A typed message (`bot.messages`): where it goes and its text for the reader there."""
+    typed = decode(message.idempotency_key, message.payload)
+    try:
+        where = destination(uow, typed.to)
+    except NoThreadYet as waiting:
+        raise NotReady(str(waiting)) from None
+    args = message_args(typed, where.reader)
+    if where.dm_user is not None:
+        opened = client.conversations_open(users=where.dm_user)
+        args["channel"] = opened["channel"]["id"]
+    else:
+        args["channel"] = where.channel
+        if where.thread_ts:
+            args["thread_ts"] = where.thread_ts
+    return "chat.postMessage", args
+
+
 def _prepare(services: Services, uow: UnitOfWork, message: OutboxMessage,
              client: WebClient) -> tuple[str, dict[str, Any]]:
     payload = dict(message.payload)
-    if "render" in payload:
+    if payload.get("render") == "message":
+        method, args = _typed(uow, message, client)
+    elif "render" in payload:
         if payload["render"] not in RENDERERS:
             _load_renderers()
         method, args = RENDERERS[payload["render"]](services, uow, payload)

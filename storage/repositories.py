@@ -101,6 +101,14 @@ class DirectoryRepository:
         return self.session.scalars(select(Person).where(Person.role == role,
                                                          Person.active.is_(True))).all()
 
+    def partner_people(self, partner_org_id: int | None) -> Sequence[Person]:
+        """The active partner people of an organisation, oldest first."""
+        if partner_org_id is None:
+            return []
+        return self.session.scalars(select(Person).where(
+            Person.partner_org_id == partner_org_id, Person.role == Role.PARTNER,
+            Person.active.is_(True)).order_by(Person.id)).all()
+
 
 class DealRepository:
     """Deals with their items and threads; enforces one open deal per partner and domain."""
@@ -126,6 +134,10 @@ class DealRepository:
         return self.session.scalars(
             select(Deal).where(Deal.customer_domain == normalise_domain(domain),
                                Deal.status.in_(OPEN_DEAL_STATUSES)).order_by(Deal.id)).all()
+
+    def thread(self, deal_id: int) -> DealThread | None:
+        """The deal's Slack thread (None before it has one)."""
+        return self.session.get(DealThread, deal_id)
 
     def by_thread(self, channel_id: str, thread_ts: str) -> Deal | None:
         """The deal whose Slack thread this is."""

@@ -1,0 +1,237 @@
+"""Typed outgoing messages: what a use case wants said, to whom, without saying how.
+
+    queue(uow, Outgoing(key="ext:7:granted", to=ToThread(deal_id),
+                        lines=(Text("followup.extend.granted", {"due": due}),),
+                        buttons=(Button("bant_open", Text("button.bant_open"), str(deal_id)),)))
+
+A use case builds `Outgoing` messages (a recipient, message keys with parameters, buttons, an
+optional rule answer) and queues them in its unit of work; the outbox renders them at send time
+(`bot.views.messages`), in the reader's language and time zone: a deal thread speaks the
+thread's language and shows times as Slack date tokens, a person is addressed in their own.
+Use cases never build Block Kit, and nothing here knows Slack's wire format.
+
+Parameters are plain JSON values, `Decimal`, aware `datetime`, `date`, a nested `Text` (rendered
+in the same language) or `Typed` text a person wrote (escaped when shown, so it can never ping a
+channel or forge a link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from storage.unit_of_work import UnitOfWork
+
+__all__ = [
+    "Button",
+    "Outgoing",
+    "Param",
+    "Reader",
+    "Recipient",
+    "Text",
+    "ToChannel",
+    "ToPerson",
+    "ToThread",
+    "Typed",
+    "decode",
+    "encode",
+    "queue",
+]
+
+RENDER = "message"  # the outbox renderer of every typed message
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a message: language, zone, and whether several people read it (a thread or
+    a channel: instants as Slack date tokens) or one."""
+
+    lang: str
+    tz: tzinfo
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Text a person typed: shown escaped, never as markup."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A catalog message and its parameters, rendered in the reader's language."""
+
+    key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    count: int | None = None  # a plural message's count
+
+
+Param = Union[str, int, float, bool, None, Decimal, datetime, date, Text, Typed,  # noqa: UP007
+              tuple["Param", ...]]  # a recursive alias: `|` cannot take the forward reference
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: its action, label, value, and (for a destructive one) a confirmation."""
+
+    action_id: str
+    label: Text
+    value: str
+    style: str | None = None
+    confirm: str | None = None  # the catalog prefix of a confirmation dialog (`breach.confirm`)
+
+
+@dataclass(frozen=True)
+class ToThread:
+    """A deal's thread: read by its partner and its GS."""
+
+    deal_id: int
+
+
+@dataclass(frozen=True)
+class ToPerson:
+    """One person of the directory, by direct message."""
+
+    person_id: int
+
+
+@dataclass(frozen=True)
+class ToChannel:
+    """A channel, by Slack id (for messages about no deal)."""
+
+    channel: str
+    lang: str = "en"
+
+
+Recipient = ToThread | ToPerson | ToChannel
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to send once (`key` is its idempotency key): lines of text and buttons below
+    them, about a deal (`deal_id`; a thread's message is about its deal)."""
+
+    key: str
+    to: Recipient
+    lines: tuple[Text, ...]
+    buttons: tuple[Button, ...] = ()
+    deal_id: int | None = None  # the deal it is about (a person's message may be about one)
+    at: datetime | None = None  # not before (default: now)
+
+    def __post_init__(self) -> None:
+        if self.deal_id is None and isinstance(self.to, ToThread):
+            object.__setattr__(self, "deal_id", self.to.deal_id)  # a thread is about its deal
+
+
+# -- JSON, for the outbox row -------------------------------------------------------------------
+
+
+def _encode_param(value: Param) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return {"$": "decimal", "v": str(value)}
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a message's time must be aware")
+        return {"$": "datetime", "v": value.isoformat()}
+    if isinstance(value, date):
+        return {"$": "date", "v": value.isoformat()}
+    if isinstance(value, Text):
+        return {"$": "text", "v": _encode_text(value)}
+    if isinstance(value, Typed):
+        return {"$": "typed", "v": value.text}
+    if isinstance(value, tuple):
+        return {"$": "list", "v": [_encode_param(item) for item in value]}
+    raise TypeError(f"cannot put {type(value).__name__} in a message")
+
+
+def _decode_param(value: Any) -> Param:
+    if not isinstance(value, dict):
+        return value  # type: ignore[no-any-return]
+    kind, raw = value["$"], value["v"]
+    if kind == "decimal":
+        return Decimal(raw)
+    if kind == "datetime":
+        return datetime.fromisoformat(raw)
+    if kind == "date":
+        return date.fromisoformat(raw)
+    if kind == "text":
+        return _decode_text(raw)
+    if kind == "typed":
+        return Typed(str(raw))
+    if kind == "list":
+        return tuple(_decode_param(item) for item in raw)
+    raise ValueError(f"unknown message parameter {kind!r}")
+
+
+def _encode_text(text: Text) -> dict[str, Any]:
+    encoded: dict[str, Any] = {"key": text.key,
+                               "params": {k: _encode_param(v) for k, v in text.params.items()}}
+    if text.count is not None:
+        encoded["count"] = text.count
+    return encoded
+
+
+def _decode_text(raw: dict[str, Any]) -> Text:
+    return Text(str(raw["key"]), {k: _decode_param(v) for k, v in raw["params"].items()},
+                raw.get("count"))
+
+
+def _encode_to(to: Recipient) -> dict[str, Any]:
+    if isinstance(to, ToThread):
+        return {"thread": to.deal_id}
+    if isinstance(to, ToPerson):
+        return {"person": to.person_id}
+    return {"channel": to.channel, "lang": to.lang}
+
+
+def _decode_to(raw: dict[str, Any]) -> Recipient:
+    if "thread" in raw:
+        return ToThread(int(raw["thread"]))
+    if "person" in raw:
+        return ToPerson(int(raw["person"]))
+    return ToChannel(str(raw["channel"]), str(raw.get("lang") or "en"))
+
+
+def encode(message: Outgoing) -> dict[str, Any]:
+    """The outbox payload of a message."""
+    return {
+        "render": RENDER,
+        "to": _encode_to(message.to),
+        "lines": [_encode_text(line) for line in message.lines],
+        "buttons": [{"action_id": b.action_id, "label": _encode_text(b.label), "value": b.value,
+                     "style": b.style, "confirm": b.confirm} for b in message.buttons],
+        "deal_id": message.deal_id,
+    }
+
+
+def decode(key: str, payload: Mapping[str, Any]) -> Outgoing:
+    """The message an outbox payload holds."""
+    return Outgoing(
+        key=key, to=_decode_to(payload["to"]),
+        lines=tuple(_decode_text(line) for line in payload["lines"]),
+        buttons=tuple(Button(b["action_id"], _decode_text(b["label"]), str(b["value"]),
+                             b.get("style"), b.get("confirm")) for b in payload["buttons"]),
+        deal_id=payload.get("deal_id"))
+
+
+def conversation(message: Outgoing) -> str:
+    """The conversation in which messages keep their order: a deal's thread, a person's
+    direct messages, or a channel."""
+    if isinstance(message.to, ToThread):
+        return f"deal:{message.to.deal_id}"
+    if isinstance(message.to, ToPerson):
+        return f"person:{message.to.person_id}"
+    return message.to.channel
+
+
+def queue(uow: UnitOfWork, message: Outgoing) -> bool:
+    """Queue `message` in the unit of work's transaction; False when its key was queued before."""
+    return uow.outbox.enqueue(key=message.key, channel=conversation(message),
+                              payload=encode(message), at=message.at or uow.now())
