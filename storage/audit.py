@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, Base, ProcessedEvent
 
-__all__ = ["install_audit"]
+__all__ = ["install_audit", "plain_value"]
 
 _SKIPPED = (AuditEntry, ProcessedEvent)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value as the audit log keeps it in JSON (enums by value, dates ISO, money as text)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date)):
@@ -30,9 +31,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     return value
 
 
@@ -43,7 +44,7 @@ def _identity(obj: Base) -> str:
 
 def _columns(obj: Base) -> dict[str, Any]:
     mapper = inspect(obj).mapper
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return {attr.key: plain_value(getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
 def _changes(obj: Base) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def _changes(obj: Base) -> dict[str, Any]:
         if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
-            found[attr.key] = [_plain(before), _plain(after)]
+            found[attr.key] = [plain_value(before), plain_value(after)]
     return found
 
 

@@ -1,0 +1,355 @@
+"""In-memory clocks, outbox, events, breaches, audit and follow-up records: the same behaviour as
+the SQL repositories, over `MemoryStore` (the contract test runs both)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.errors import ChangedMeanwhileError
+from storage.memory.directory import _linked
+from storage.memory.store import MemoryStore
+from storage.models import (
+    OPEN_DEAL_STATUSES,
+    Absence,
+    AuditEntry,
+    BantUpdate,
+    Breach,
+    Clock,
+    ClockState,
+    Deal,
+    DealMessage,
+    DiscountRequest,
+    Extension,
+    OutboxMessage,
+    OutboxState,
+    Party,
+    Person,
+    Poi,
+    ProcessedEvent,
+    RequestStatus,
+)
+from storage.repositories import (
+    AbsenceRepository,
+    AuditRepository,
+    BantRepository,
+    BreachRepository,
+    ClockRepository,
+    DiscountRepository,
+    EventRepository,
+    ExtensionRepository,
+    MessageRepository,
+    OutboxRepository,
+    PoiRepository,
+    card_prefix,
+)
+
+__all__ = [
+    "MemoryAbsenceRepository",
+    "MemoryAuditRepository",
+    "MemoryBantRepository",
+    "MemoryBreachRepository",
+    "MemoryClockRepository",
+    "MemoryDiscountRepository",
+    "MemoryEventRepository",
+    "MemoryExtensionRepository",
+    "MemoryMessageRepository",
+    "MemoryOutboxRepository",
+    "MemoryPoiRepository",
+]
+
+
+class MemoryClockRepository(ClockRepository):
+    """Clocks in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def _soonest(self, clocks: Iterable[Clock]) -> list[Clock]:
+        return sorted(clocks, key=lambda c: (c.due_at, c.id))
+
+    def add(self, clock: Clock) -> Clock:
+        return self.store.insert(clock)
+
+    def find(self, clock_id: int) -> Clock | None:
+        return self.store.get(Clock, clock_id)
+
+    def running(self, deal_id: int, kind: str | None = None) -> Sequence[Clock]:
+        return [c for c in self.store.rows(Clock) if c.deal_id == deal_id
+                and c.state is ClockState.RUNNING and (kind is None or c.kind == kind)]
+
+    def for_deal(self, deal_id: int) -> Sequence[Clock]:
+        return self._soonest(c for c in self.store.rows(Clock) if c.deal_id == deal_id)
+
+    def running_for(self, deal_ids: Iterable[int]) -> Sequence[Clock]:
+        ids = set(deal_ids)
+        return self._soonest(c for c in self.store.rows(Clock)
+                             if c.deal_id in ids and c.state is ClockState.RUNNING)
+
+    def of_kinds(self, kinds: Iterable[str], *, deal_ids: Iterable[int] | None = None
+                 ) -> Sequence[Clock]:
+        wanted, ids = set(kinds), None if deal_ids is None else set(deal_ids)
+        return [c for c in self.store.rows(Clock)
+                if c.kind in wanted and (ids is None or c.deal_id in ids)]
+
+    def latest_breached(self, deal_id: int, *, owed_by: Party, kinds: Iterable[str]
+                        ) -> Clock | None:
+        wanted = set(kinds)
+        found = [c for c in self.store.rows(Clock) if c.deal_id == deal_id
+                 and c.owed_by is owed_by and c.kind in wanted
+                 and c.state is ClockState.BREACHED and c.stopped_at is None]
+        return found[-1] if found else None
+
+    def running_in_region(self, region: str) -> Sequence[tuple[Clock, Deal]]:
+        pairs = [(c, self.store.get(Deal, c.deal_id)) for c in self.store.rows(Clock)
+                 if c.state is ClockState.RUNNING]
+        return [(c, d) for c, d in pairs
+                if d is not None and d.region_code == region and d.status in OPEN_DEAL_STATUSES]
+
+    def stopped_since(self, partner_org_id: int, since: datetime, *, owed_by: Party
+                      ) -> Sequence[Clock]:
+        deals = {d.id for d in self.store.rows(Deal) if d.partner_org_id == partner_org_id}
+        return [c for c in self.store.rows(Clock) if c.deal_id in deals and c.owed_by is owed_by
+                and c.stopped_at is not None and c.stopped_at >= since]
+
+    def claimed(self, ids: Iterable[int], token: str | None = None) -> Sequence[Clock]:
+        wanted = set(ids)
+        return [c for c in self.store.rows(Clock)
+                if c.id in wanted and (token is None or c.claimed_by == token)]
+
+    def update_versioned(self, changes: Sequence[dict[str, Any]]) -> None:
+        rows = [(self.store.get(Clock, change["id"]), change) for change in changes]
+        if any(row is None or row.version != change["version"] for row, change in rows):
+            raise ChangedMeanwhileError("a clock")
+        for row, change in rows:
+            assert row is not None
+            for key, value in change.items():
+                if key not in ("id", "version"):
+                    setattr(row, key, value)
+            row.version += 1
+
+
+class MemoryOutboxRepository(OutboxRepository):
+    """The outbox in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def _messages(self) -> list[OutboxMessage]:
+        return self.store.rows(OutboxMessage)
+
+    def enqueue(self, *, key: str, channel: str, payload: dict[str, Any], at: datetime,
+                thread_ts: str | None = None, team_id: str | None = None) -> bool:
+        if self.by_key(key) is not None:
+            return False
+        self.store.insert(OutboxMessage(
+            idempotency_key=key, channel=channel, thread_ts=thread_ts, team_id=team_id,
+            payload=payload, state=OutboxState.PENDING, attempts=0, next_attempt_at=at,
+            created_at=at))
+        self.queued += 1
+        return True
+
+    def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        for row in rows:
+            if self.by_key(row["idempotency_key"]) is None:
+                self.store.insert(OutboxMessage(**{**row, "state": OutboxState(row["state"])}))
+        self.queued += len(rows)
+
+    def by_key(self, key: str) -> OutboxMessage | None:
+        return next((m for m in self._messages() if m.idempotency_key == key), None)
+
+    def claimed(self, message_id: int, token: str) -> OutboxMessage | None:
+        found = self.store.get(OutboxMessage, message_id)
+        return found if found is not None and found.claimed_by == token else None
+
+    def earlier_pending(self, message: OutboxMessage) -> bool:
+        return any(m.channel == message.channel and m.id < message.id
+                   and m.state is OutboxState.PENDING for m in self._messages())
+
+    def waiting_card_refresh(self, deal_id: int) -> bool:
+        prefix = card_prefix(deal_id)
+        return any(m.idempotency_key.startswith(prefix) and m.state is OutboxState.PENDING
+                   and m.claimed_by is None for m in self._messages())
+
+    def pending_count(self) -> int:
+        return sum(1 for m in self._messages() if m.state is OutboxState.PENDING)
+
+    def has_due(self, now: datetime) -> bool:
+        return any(m.state is OutboxState.PENDING and m.next_attempt_at <= now
+                   and (m.claimed_until is None or m.claimed_until < now)
+                   for m in self._messages())
+
+
+class MemoryEventRepository(EventRepository):
+    """Processed events in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def first_time(self, event_id: str, at: datetime) -> bool:
+        if self.store.get(ProcessedEvent, event_id) is not None:
+            return False
+        self.store.insert(ProcessedEvent(event_id=event_id, received_at=at))
+        return True
+
+
+class MemoryBreachRepository(BreachRepository):
+    """Breaches in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, breach: Breach) -> Breach:
+        return self.store.insert(breach)
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        breached = {b.clock_id for b in self.store.rows(Breach) if b.clock_id is not None}
+        for row in rows:
+            clock_id = row.get("clock_id")
+            if clock_id is None or clock_id not in breached:
+                self.store.insert(Breach(**row))
+                if clock_id is not None:
+                    breached.add(clock_id)
+
+    def remove(self, breach: Breach) -> None:
+        self.store.delete(breach)
+
+    def latest_for_deal(self, deal_id: int) -> Breach | None:
+        found = [b for b in self.store.rows(Breach) if b.deal_id == deal_id]
+        return max(found, key=lambda b: (b.occurred_at, b.id), default=None)
+
+    def count_since(self, partner_org_id: int, since: datetime) -> int:
+        return sum(1 for b in self.store.rows(Breach)
+                   if b.partner_org_id == partner_org_id and b.occurred_at >= since)
+
+    def counts_since(self, partner_org_ids: Iterable[int], since: datetime) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        wanted = set(partner_org_ids)
+        for breach in self.store.rows(Breach):
+            if breach.partner_org_id in wanted and breach.occurred_at >= since:
+                counts[breach.partner_org_id] = counts.get(breach.partner_org_id, 0) + 1
+        return counts
+
+    def recent(self, since: datetime, *, org_id: int | None = None, gs_id: int | None = None,
+               limit: int = 50) -> Sequence[tuple[Breach, str | None]]:
+        found: list[tuple[Breach, str | None]] = []
+        for breach in self.store.rows(Breach):
+            deal = self.store.get(Deal, breach.deal_id)
+            mine = breach.partner_org_id == org_id if org_id is not None else \
+                deal is not None and deal.gs_id == gs_id
+            if mine and breach.occurred_at >= since:
+                found.append((breach, deal.company if deal is not None else None))
+        found.sort(key=lambda pair: (pair[0].occurred_at, pair[0].id), reverse=True)
+        return found[:limit]
+
+
+class MemoryAuditRepository(AuditRepository):
+    """The audit log in memory: the unit of work writes it at commit."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def for_entity(self, entity: str, entity_id: object) -> Sequence[AuditEntry]:
+        return [e for e in self.store.rows(AuditEntry)
+                if e.entity == entity and e.entity_id == str(entity_id)]
+
+
+class MemoryPoiRepository(PoiRepository):
+    """POIs in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, poi: Poi) -> Poi:
+        return self.store.insert(poi)
+
+    def for_deal(self, deal_id: int) -> Sequence[Poi]:
+        return [p for p in self.store.rows(Poi) if p.deal_id == deal_id]
+
+    def latest(self, deal_id: int) -> Poi | None:
+        return max(self.for_deal(deal_id), key=lambda p: (p.recorded_at, p.id), default=None)
+
+
+class MemoryBantRepository(BantRepository):
+    """BANT updates in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, update: BantUpdate) -> BantUpdate:
+        return self.store.insert(update)
+
+    def history(self, deal_id: int) -> Sequence[BantUpdate]:
+        return sorted((u for u in self.store.rows(BantUpdate) if u.deal_id == deal_id),
+                      key=lambda u: (u.created_at, u.id))
+
+    def latest(self, deal_id: int) -> BantUpdate | None:
+        history = self.history(deal_id)
+        return history[-1] if history else None
+
+
+class MemoryMessageRepository(MessageRepository):
+    """Deal messages in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def record(self, message: DealMessage) -> bool:
+        if any(m.deal_id == message.deal_id and m.slack_ts == message.slack_ts
+               for m in self.store.rows(DealMessage)):
+            return False
+        self.store.insert(message)
+        return True
+
+
+class MemoryAbsenceRepository(AbsenceRepository):
+    """Absences in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, absence: Absence) -> Absence:
+        return self.store.insert(absence)
+
+    def of(self, *, org_ids: Iterable[int] = (), person_ids: Iterable[int] = ()
+           ) -> Sequence[tuple[Absence, Person]]:
+        orgs, people = set(org_ids), set(person_ids)
+        found: list[tuple[Absence, Person]] = []
+        for absence in self.store.rows(Absence):
+            person = self.store.get(Person, absence.person_id)
+            if person is not None and (person.partner_org_id in orgs or person.id in people):
+                found.append((absence, _linked(self.store, person)))
+        return found
+
+
+class MemoryExtensionRepository(ExtensionRepository):
+    """Extensions in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, extension: Extension) -> Extension:
+        return self.store.insert(extension)
+
+    def find(self, extension_id: int) -> Extension | None:
+        return self.store.get(Extension, extension_id)
+
+    def approved_for(self, clock_ids: Iterable[int]) -> Sequence[Extension]:
+        ids = set(clock_ids)
+        return [e for e in self.store.rows(Extension)
+                if e.clock_id in ids and e.status is RequestStatus.APPROVED]
+
+
+class MemoryDiscountRepository(DiscountRepository):
+    """Discount requests in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def add(self, request: DiscountRequest) -> DiscountRequest:
+        return self.store.insert(request)
+
+    def find(self, discount_id: int) -> DiscountRequest | None:
+        return self.store.get(DiscountRequest, discount_id)

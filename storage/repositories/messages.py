@@ -1,0 +1,41 @@
+"""Messages of deal threads that start or stop clocks."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import DealMessage
+
+__all__ = ["MessageRepository", "SqlMessageRepository"]
+
+
+class MessageRepository(ABC):
+    """Deal thread messages, once per Slack `ts`."""
+
+    @abstractmethod
+    def record(self, message: DealMessage) -> bool:
+        """Keep a thread message; False (nothing kept, the rest of the unit of work intact) when
+        the deal already has one with this `ts` (Slack delivered it twice)."""
+
+
+class SqlMessageRepository(MessageRepository):
+    """Deal messages on SQLAlchemy."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, message: DealMessage) -> bool:
+        if self.session.scalar(select(DealMessage.id).where(
+                DealMessage.deal_id == message.deal_id,
+                DealMessage.slack_ts == message.slack_ts)) is not None:
+            return False
+        try:
+            with self.session.begin_nested():  # a concurrent twin: only this insert is undone
+                self.session.add(message)
+        except IntegrityError:
+            return False
+        return True

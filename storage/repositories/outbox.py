@@ -1,0 +1,125 @@
+"""The outbox: outgoing Slack messages, queued once per idempotency key."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage, OutboxState
+from storage.repositories.internals import insert_for
+
+__all__ = ["OutboxRepository", "SqlOutboxRepository", "card_prefix"]
+
+
+def card_prefix(deal_id: int) -> str:
+    """The key prefix of a deal's card refreshes (`deal:7:card:<uuid>`)."""
+    return f"deal:{deal_id}:card:"
+
+
+class OutboxRepository(ABC):
+    """Outgoing messages, enqueued once per idempotency key.
+
+    `queued` counts the rows this unit of work added: the unit of work wakes the pump after a
+    commit that queued any (and resets it on commit and rollback).
+    """
+
+    def __init__(self) -> None:
+        self.queued = 0
+
+    @abstractmethod
+    def enqueue(self, *, key: str, channel: str, payload: dict[str, Any], at: datetime,
+                thread_ts: str | None = None, team_id: str | None = None) -> bool:
+        """Queue a message unless its key is already queued; True when this call queued it."""
+
+    @abstractmethod
+    def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Queue many prepared rows (every column of `OutboxMessage` but the id) in one statement,
+        skipping keys already queued: the sweep's bulk write. Counts as queued."""
+
+    @abstractmethod
+    def by_key(self, key: str) -> OutboxMessage | None:
+        """The message with this idempotency key."""
+
+    @abstractmethod
+    def claimed(self, message_id: int, token: str) -> OutboxMessage | None:
+        """The message if `token`'s claim still holds it, locked until the transaction ends."""
+
+    @abstractmethod
+    def earlier_pending(self, message: OutboxMessage) -> bool:
+        """Whether an older message of the same conversation still waits (order is kept)."""
+
+    @abstractmethod
+    def waiting_card_refresh(self, deal_id: int) -> bool:
+        """Whether a refresh of the deal's card waits, unclaimed (it will render the latest
+        state anyway; one being sent now may have rendered before a change, so it does not
+        count)."""
+
+    @abstractmethod
+    def pending_count(self) -> int:
+        """How many messages wait to be sent."""
+
+    @abstractmethod
+    def has_due(self, now: datetime) -> bool:
+        """Whether a message could be delivered at `now` (pending, due, no live claim)."""
+
+
+class SqlOutboxRepository(OutboxRepository):
+    """The outbox on SQLAlchemy."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def enqueue(self, *, key: str, channel: str, payload: dict[str, Any], at: datetime,
+                thread_ts: str | None = None, team_id: str | None = None) -> bool:
+        values = {"idempotency_key": key, "channel": channel, "thread_ts": thread_ts,
+                  "team_id": team_id, "payload": payload, "state": OutboxState.PENDING.value,
+                  "attempts": 0, "next_attempt_at": at, "created_at": at}
+        statement = insert_for(self.session)(OutboxMessage).values(**values) \
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        # preserve_rowcount: without it SQLAlchemy 2.1 reports -1 for an INSERT on psycopg
+        result = self.session.execute(statement, execution_options={"preserve_rowcount": True})
+        added = int(getattr(result, "rowcount", 0)) > 0
+        self.queued += added
+        return added
+
+    def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        self.session.execute(insert_for(self.session)(OutboxMessage).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]), list(rows))
+        self.queued += len(rows)  # an upper bound: a key already queued only wakes the pump
+
+    def by_key(self, key: str) -> OutboxMessage | None:
+        return self.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == key))
+
+    def claimed(self, message_id: int, token: str) -> OutboxMessage | None:
+        return self.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.claimed_by == token).with_for_update())
+
+    def earlier_pending(self, message: OutboxMessage) -> bool:
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.channel == message.channel, OutboxMessage.id < message.id,
+            OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
+
+    def waiting_card_refresh(self, deal_id: int) -> bool:
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.idempotency_key.startswith(card_prefix(deal_id)),
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.claimed_by.is_(None)).limit(1)) is not None
+
+    def pending_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.state == OutboxState.PENDING)) or 0)
+
+    def has_due(self, now: datetime) -> bool:
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+            .limit(1)) is not None
