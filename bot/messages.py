@@ -32,6 +32,8 @@ __all__ = [
     "Param",
     "Reader",
     "Recipient",
+    "Refused",
+    "Reply",
     "Text",
     "ToChannel",
     "ToPerson",
@@ -126,6 +128,34 @@ class Outgoing:
     def __post_init__(self) -> None:
         if self.deal_id is None and isinstance(self.to, ToThread):
             object.__setattr__(self, "deal_id", self.to.deal_id)  # a thread is about its deal
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person who acted is told at once (an ephemeral answer, a modal's error, a
+    confirmation): lines of text for them; `field` is the modal block a refusal belongs to."""
+
+    lines: tuple[Text, ...]
+    ok: bool = True
+    field: str | None = None
+
+    @classmethod
+    def of(cls, key: str, /, **params: Param) -> Reply:
+        """A one-line reply."""
+        return cls((Text(key, params),))
+
+    @classmethod
+    def refusal(cls, key: str, /, *, field: str | None = None, **params: Param) -> Reply:
+        """A one-line refusal."""
+        return cls((Text(key, params),), ok=False, field=field)
+
+
+class Refused(Exception):  # noqa: N818 - a refusal to tell someone, not a failure
+    """A use case declines to act; `reply` says why, for the person who asked."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.lines[0].key if reply.lines else "refused")
+        self.reply = reply
 
 
 # -- JSON, for the outbox row -------------------------------------------------------------------

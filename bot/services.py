@@ -67,10 +67,13 @@ class Services:
     pacer: Pacer = field(default_factory=Pacer)
     pump: Pump | None = None
     jobs: list[Job] = field(default_factory=list)
+    unit_of_work: Callable[[str], UnitOfWork] | None = None  # a fake's, in use-case unit tests
 
     def uow(self, actor: str = "system") -> UnitOfWork:
         """A unit of work acting as `actor`, on this process's clock; the outbox pump is woken
         after any commit that queued a message."""
+        if self.unit_of_work is not None:
+            return self.unit_of_work(actor)
         return UnitOfWork(self.factory, actor=actor, clock=self.clock, on_queued=self.wake)
 
     def now(self) -> datetime:

@@ -13,10 +13,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.i18n import t, tn
-from bot.messages import Param, Reader, Text, Typed
+from bot.messages import Param, Reader, Reply, Text, Typed
 from rules.i18n import format_date, format_datetime
 
-__all__ = ["Reader", "escape", "render_text", "slack_date"]
+__all__ = ["escape", "render_reply", "render_text", "slack_date"]
 
 
 def escape(text: str) -> str:
@@ -54,3 +54,8 @@ def render_text(text: Text, reader: Reader) -> str:
     if text.count is not None:
         return tn(text.key, reader.lang, text.count, **params)
     return t(text.key, reader.lang, **params)
+
+
+def render_reply(reply: Reply, reader: Reader) -> str:
+    """What the person who acted reads: the reply's lines, one per line."""
+    return "\n".join(render_text(line, reader) for line in reply.lines)
