@@ -23,12 +23,13 @@ from sqlalchemy import select
 from bot.context import Actor
 from bot.i18n import t
 from bot.outbox import enqueue
-from bot.roe_syntax import COMMANDS, Context, DealAsk, SyntaxProblem, due_answer, parse_roe, usage_key
+from bot.syntax import COMMANDS, Context, DealAsk, UsageError, parse_roe, usage_key
 from bot.usecases.questions import Classified, classify, clean_mention, is_japanese
 from bot.views.roe_answer import answer_reply, closest_reply, deal_reply, details, partner_note
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer
 from rules.calendars import CalendarError
+from rules.clock_answers import due_answer
 from rules.conduct import waive_onboarding
 from rules.earnings import earnings
 from rules.eligibility import eligibility
@@ -153,10 +154,8 @@ def help_text(lang: str) -> str:
     return "\n".join(lines)
 
 
-def _usage(problem: SyntaxProblem, lang: str) -> Reply:
-    command = problem.command if problem.command in COMMANDS else "help"
-    return Reply(t("roe.usage_error", lang, problem=problem.text(lang),
-                   usage=t(usage_key(command), lang)))
+def _usage(problem: UsageError, lang: str) -> Reply:
+    return Reply(problem.text(lang))
 
 
 def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str | None,
@@ -167,7 +166,7 @@ def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str |
         ctx = roe_context(uow, services, actor)
         try:
             question = parse_roe(text, ctx)
-        except SyntaxProblem as problem:
+        except UsageError as problem:
             return _usage(problem, lang)
         if question is None or isinstance(question, DealAsk):
             ask = question or DealAsk()
@@ -183,7 +182,7 @@ def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str |
         try:
             answer = question.decide()
         except ValueError:  # facts the rules refuse (a combination no parser caught)
-            return _usage(SyntaxProblem(question.command, "facts"), lang)
+            return _usage(UsageError("facts", grammar="roe", command=question.command), lang)
     tz = question.tz or actor.tz
     notes = details(answer, lang, reader_tz=actor.tz, shown_tz=tz)
     if question.partner is not None:
