@@ -41,7 +41,7 @@ from rules.product_lines import upsell
 from rules.revenue_share import YearMonth, revenue_share_schedule
 from rules.sections import Section
 from rules.upmarket import upmarket_referral
-from rules.vocabulary import Edition, LineCredit, Motion, PartnerKind, Role
+from rules.vocabulary import HUBS, Edition, LineCredit, Motion, PartnerKind, Role
 from storage.models import Deal, GsRoute, PartnerOrg, Poi, PoiStatus, ProductLineAssociation, Standing
 from storage.unit_of_work import UnitOfWork
 
@@ -301,8 +301,7 @@ def _decide(found: Classified, ctx: Context, lang: str) -> _Decided | None:
             notes.append(t("answers.assumed_start", lang, month=str(start)))
         return _Decided(answer, notes, None)
     if name == "upsell" and facts.line is not None:
-        editions = facts.editions if facts.line in ("marketing", "sales", "service", "content",
-                                                    "operations") else []
+        editions = facts.editions if facts.line in HUBS else []
         if facts.line != "credits" and len(editions) < 2:
             return None
         lowest, highest = (editions[0], editions[-1]) if editions else (None, None)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref, split_ref
 from bot.listeners.events.messages import thread_message
 from bot.permissions import Action
+from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref, split_ref
 from bot.usecases.followup import Notice, roles_text, slack_date
 
 TOKYO = ZoneInfo("Asia/Tokyo")
