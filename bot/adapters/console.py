@@ -47,6 +47,7 @@ from bot.fakeslack import FakeSlack
 from bot.i18n import t
 from bot.outbox import RENDERERS, deliver_due
 from bot.services import Services
+from bot.syntax.tokens import deal_ref, duration
 from rules.i18n import format_datetime
 from rules.vocabulary import Role
 from storage.models import Deal, DealThread, OutboxMessage, OutboxState, Person
@@ -59,7 +60,6 @@ __all__ = [
     "TrackingExecutor",
     "after_advance",
     "open_console",
-    "parse_duration",
     "run_console",
 ]
 
@@ -67,8 +67,6 @@ log = logging.getLogger(__name__)
 
 DEMO_DATABASE_URL = "sqlite:///coseller-demo.db"
 APP_ID = "A0COSELL"
-_DURATION = re.compile(r"(\d+)\s*([wdhm])", re.IGNORECASE)
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 _QUIET_METHODS = {"auth.test", "users.info", "conversations.open", "conversations.history",
                   "conversations.replies", "conversations.info", "chat.getPermalink",
                   "users.lookupByEmail", "team.info", "bots.info"}
@@ -108,17 +106,6 @@ class ConsoleClock:
         """Move forward by `delta`; the new now."""
         self.offset += delta
         return self()
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """`2h`, `3d`, `1w`, `90m`, `1d12h` as a positive timedelta; None if it is not one."""
-    compact = text.strip().replace(" ", "")
-    if not compact or _DURATION.sub("", compact):
-        return None
-    total = timedelta(0)
-    for amount, unit in _DURATION.findall(compact):
-        total += timedelta(**{_UNITS[unit.lower()]: int(amount)})
-    return total if total > timedelta(0) else None
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -403,10 +390,10 @@ class Console:
 
     def enter_thread(self, text: str) -> None:
         """`/thread <deal id>`: speak in that deal's thread from now on."""
-        if not text.strip().isdigit():
+        deal_id = deal_ref(text.strip())
+        if deal_id is None:
             self.say("console.thread_usage")
             return
-        deal_id = int(text.strip())
         if not self._may_see(deal_id):
             self.say("console.no_such_deal", deal=deal_id)
             return
@@ -453,7 +440,7 @@ class Console:
 
     def advance(self, text: str) -> None:
         """`/advance 2h|3d`: move the clock, run what came due, deliver the outbox."""
-        delta = parse_duration(text)
+        delta = duration(text)
         if delta is None:
             self.say("console.advance_usage")
             return

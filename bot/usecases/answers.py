@@ -23,12 +23,13 @@ from sqlalchemy import select
 from bot.context import Actor
 from bot.i18n import t
 from bot.outbox import enqueue
-from bot.roe_syntax import COMMANDS, Context, DealAsk, SyntaxProblem, due_answer, parse_roe, usage_key
+from bot.syntax import COMMANDS, Context, DealAsk, UsageError, parse_roe, usage_key
 from bot.usecases.questions import Classified, classify, clean_mention, is_japanese
 from bot.views.roe_answer import answer_reply, closest_reply, deal_reply, details, partner_note
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer
 from rules.calendars import CalendarError
+from rules.clock_answers import due_answer
 from rules.conduct import waive_onboarding
 from rules.earnings import earnings
 from rules.eligibility import eligibility
@@ -40,7 +41,7 @@ from rules.product_lines import upsell
 from rules.revenue_share import YearMonth, revenue_share_schedule
 from rules.sections import Section
 from rules.upmarket import upmarket_referral
-from rules.vocabulary import Edition, LineCredit, Motion, PartnerKind, Role
+from rules.vocabulary import HUBS, Edition, LineCredit, Motion, PartnerKind, Role
 from storage.models import Deal, GsRoute, PartnerOrg, Poi, PoiStatus, ProductLineAssociation, Standing
 from storage.unit_of_work import UnitOfWork
 
@@ -153,10 +154,8 @@ def help_text(lang: str) -> str:
     return "\n".join(lines)
 
 
-def _usage(problem: SyntaxProblem, lang: str) -> Reply:
-    command = problem.command if problem.command in COMMANDS else "help"
-    return Reply(t("roe.usage_error", lang, problem=problem.text(lang),
-                   usage=t(usage_key(command), lang)))
+def _usage(problem: UsageError, lang: str) -> Reply:
+    return Reply(problem.text(lang))
 
 
 def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str | None,
@@ -167,7 +166,7 @@ def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str |
         ctx = roe_context(uow, services, actor)
         try:
             question = parse_roe(text, ctx)
-        except SyntaxProblem as problem:
+        except UsageError as problem:
             return _usage(problem, lang)
         if question is None or isinstance(question, DealAsk):
             ask = question or DealAsk()
@@ -183,7 +182,7 @@ def answer_roe(services: Services, actor: Actor, text: str, *, channel_id: str |
         try:
             answer = question.decide()
         except ValueError:  # facts the rules refuse (a combination no parser caught)
-            return _usage(SyntaxProblem(question.command, "facts"), lang)
+            return _usage(UsageError("facts", grammar="roe", command=question.command), lang)
     tz = question.tz or actor.tz
     notes = details(answer, lang, reader_tz=actor.tz, shown_tz=tz)
     if question.partner is not None:
@@ -302,8 +301,7 @@ def _decide(found: Classified, ctx: Context, lang: str) -> _Decided | None:
             notes.append(t("answers.assumed_start", lang, month=str(start)))
         return _Decided(answer, notes, None)
     if name == "upsell" and facts.line is not None:
-        editions = facts.editions if facts.line in ("marketing", "sales", "service", "content",
-                                                    "operations") else []
+        editions = facts.editions if facts.line in HUBS else []
         if facts.line != "credits" and len(editions) < 2:
             return None
         lowest, highest = (editions[0], editions[-1]) if editions else (None, None)

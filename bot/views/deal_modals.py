@@ -37,11 +37,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import t
+from bot.syntax.tokens import number
 from bot.usecases.deals import SEGMENTS, DealInput, ItemInput
 from bot.views.deal_card import line_name
 from rules import i18n as rules_i18n
 from rules.domains import DomainError, normalise_domain
-from rules.money import MoneyError, check_currency, minor_unit, parse_amount
+from rules.money import MoneyError, check_currency, minor_unit
 from rules.vocabulary import Edition, ProductCatalog
 
 __all__ = [
@@ -241,10 +242,8 @@ def _date(text: Any) -> date | None:
 
 
 def _amount(text: str, currency: str | None, lang: str) -> tuple[Decimal | None, str | None]:
-    cleaned = re.sub(r"[,\s，_]", "", text)
-    try:
-        value = parse_amount(cleaned)
-    except MoneyError:
+    value = number(text)
+    if value is None:
         return None, t("deals.error.mrr_invalid", lang, text=text[:40])
     if value <= 0:
         return None, t("deals.error.mrr_positive", lang)

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 import bot.adapters.console as console_module
-from bot.adapters.console import Console, ConsoleClock, open_console, parse_duration, run_console
+from bot.adapters.console import Console, ConsoleClock, open_console, run_console
 from bot.config import Settings
 from bot.outbox import enqueue
+from bot.syntax.tokens import duration
 from storage.models import Deal, DealThread, Person
 
 START = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)   # Fri 21 Nov 2025 16:00 JST, 02:00 EST
@@ -276,10 +277,10 @@ def _spy(events: list[tuple[str, str, str | None]]) -> Any:
 
 
 def test_durations() -> None:
-    assert parse_duration("2h") == timedelta(hours=2)
-    assert parse_duration("3d") == timedelta(days=3)
-    assert parse_duration("1w") == timedelta(weeks=1)
-    assert parse_duration("1d12h") == timedelta(days=1, hours=12)
-    assert parse_duration("90m") == timedelta(minutes=90)
+    assert duration("2h") == timedelta(hours=2)
+    assert duration("3d") == timedelta(days=3)
+    assert duration("1w") == timedelta(weeks=1)
+    assert duration("1d12h") == timedelta(days=1, hours=12)
+    assert duration("90m") == timedelta(minutes=90)
     for bad in ("", "soon", "0h", "2x", "-1d", "h"):
-        assert parse_duration(bad) is None, bad
+        assert duration(bad) is None, bad

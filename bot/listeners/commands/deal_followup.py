@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.followup_syntax import FollowupProblem, parse_discount, parse_extend, parse_ref
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
 from bot.listeners.followup_support import notice_blocks, notice_text
 from bot.permissions import Action, allowed
+from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref
 from bot.usecases.followup import (
     Notice,
     file_extension,
@@ -51,7 +51,7 @@ def _bant(services: Services, actor: Actor, rest: str,
     """Runs inside the ack: the trigger id is good for 3 seconds."""
     try:
         ref = parse_ref("bant", rest)
-    except FollowupProblem as problem:
+    except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
     with services.uow(actor=actor.user_id) as uow:
@@ -88,7 +88,7 @@ def _extend(services: Services, actor: Actor, rest: str,
     del client
     try:
         command = parse_extend(rest, actor.tz, services.now())
-    except FollowupProblem as problem:
+    except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
     deal_id = _deal_id(services, actor, command.ref, body)
@@ -105,7 +105,7 @@ def _discount(services: Services, actor: Actor, rest: str,
     del client
     try:
         ref, description = parse_discount(rest)
-    except FollowupProblem as problem:
+    except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
     deal_id = _deal_id(services, actor, ref, body)

@@ -8,20 +8,19 @@
     /deal poi [deal] signed|sent|rejected [date] [onboarding] [link]
 
 In a deal's thread the deal is that thread's; elsewhere its number names it (`12` or `#12`).
+The arguments are read by `bot.syntax.deal`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import t
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
 from bot.permissions import Action, allowed
+from bot.syntax import UsageError, parse_close, parse_poi, parse_remove, parse_status
 from bot.usecases.deals import (
     DealProblem,
     Done,
@@ -45,21 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["open_register", "subcommands"]
 
 log = logging.getLogger(__name__)
-_DEAL_REF = re.compile(r"^#?(\d{1,12})$")
-_WON = {"won", "win", "成約", "受注"}
-_LOST = {"lost", "lose", "失注"}
-
-
-class _Usage(Exception):  # noqa: N818 - a usage problem to tell the user, not a failure
-    def __init__(self, command: str, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.command = command
-        self.key = key
-        self.params = params
-
-    def text(self, lang: str) -> str:
-        return t("deals.usage_error", lang, problem=t(self.key, lang, **self.params),
-                 usage=t(f"deals.usage.{self.command}", lang))
 
 
 @dataclass(frozen=True)
@@ -77,23 +61,12 @@ class _Request:
         if found is None:
             mine = open_deals(services, self.actor)
             listed = ", ".join(f"#{i} {domain}" for i, domain in mine)
-            raise _Usage(command, "deals.problem.which_deal" if mine else
-                         "deals.problem.which_deal_none", deals=listed)
+            raise UsageError("which_deal" if mine else "which_deal_none", grammar="deals",
+                             command=command, field="deal", deals=listed)
         return found
 
     def answer(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         say_private(self.respond, text, blocks)
-
-
-def _number(token: str) -> int | None:
-    found = _DEAL_REF.match(token)
-    return int(found.group(1)) if found else None
-
-
-def _leading_number(tokens: list[str]) -> int | None:
-    if tokens and _number(tokens[0]) is not None:
-        return _number(tokens.pop(0))
-    return None
 
 
 def _run(function: Any) -> Any:
@@ -104,7 +77,7 @@ def _run(function: Any) -> Any:
         request = _Request(services, actor, body, respond)
         try:
             done = function(request, rest)
-        except _Usage as usage:
+        except UsageError as usage:
             request.answer(usage.text(actor.lang))
             return
         except DealProblem as problem:
@@ -117,76 +90,36 @@ def _run(function: Any) -> Any:
 
 
 def _status(request: _Request, rest: str) -> None:
-    tokens = rest.split()
-    number = _leading_number(tokens)
-    if tokens:
-        raise _Usage("status", "deals.problem.word", word=tokens[0][:40])
-    deal_id = request.deal("status", number)
+    deal_id = request.deal("status", parse_status(rest))
     actor = request.actor
     text, blocks = deal_summary(request.services, actor, deal_id)
     request.answer(text, blocks)
 
 
 def _close(request: _Request, rest: str) -> Done:
-    tokens = rest.split()
-    number = _leading_number(tokens)
-    if not tokens:
-        raise _Usage("close", "deals.problem.close_outcome")
-    word = tokens.pop(0).lower()
-    if word not in _WON | _LOST:
-        raise _Usage("close", "deals.problem.close_outcome")
-    number = number if number is not None else _leading_number(tokens)
-    if tokens:
-        raise _Usage("close", "deals.problem.word", word=tokens[0][:40])
+    args = parse_close(rest)
     if not allowed(request.actor.role, Action.CLOSE_DEAL):
         raise DealProblem("error.not_allowed", action=Action.CLOSE_DEAL)
-    deal_id = request.deal("close", number)
-    return close_deal(request.services, request.actor, deal_id, won=word in _WON)
+    deal_id = request.deal("close", args.ref)
+    return close_deal(request.services, request.actor, deal_id, won=args.won)
 
 
 def _remove(request: _Request, rest: str) -> Done:
-    tokens = rest.split()
-    number = _leading_number(tokens)
-    reason = " ".join(tokens).strip()
     if not allowed(request.actor.role, Action.REMOVE_PARTNER):
         raise DealProblem("error.not_allowed", action=Action.REMOVE_PARTNER)
-    if not reason:
-        raise _Usage("remove", "deals.problem.remove_reason")
+    number, reason = parse_remove(rest)
     deal_id = request.deal("remove", number)
-    return remove_partner(request.services, request.actor, deal_id, reason[:1000])
+    return remove_partner(request.services, request.actor, deal_id, reason)
 
 
 def _poi(request: _Request, rest: str) -> Done:
-    tokens = rest.split()
-    number = _leading_number(tokens)
-    if not tokens:
-        raise _Usage("poi", "deals.problem.poi_status", word="-")
-    word = tokens.pop(0).lower()
-    try:
-        status = PoiStatus(word)
-    except ValueError:
-        raise _Usage("poi", "deals.problem.poi_status", word=word[:40]) from None
-    signed_on: date | None = None
-    onboarding = False
-    url: str | None = None
-    for token in tokens:
-        cleaned = token.strip("<>")
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", token):
-            try:
-                signed_on = date.fromisoformat(token)
-            except ValueError:
-                raise _Usage("poi", "deals.problem.date", word=token[:40]) from None
-        elif token.lower() in ("onboarding", "導入支援"):
-            onboarding = True
-        elif cleaned.startswith(("https://", "http://")):
-            url = cleaned.split("|", 1)[0][:500]
-        else:
-            raise _Usage("poi", "deals.problem.word", word=token[:40])
+    args = parse_poi(rest)
     if not allowed(request.actor.role, Action.UPDATE_POI):
         raise DealProblem("error.not_allowed", action=Action.UPDATE_POI)
-    deal_id = request.deal("poi", number)
-    return record_poi(request.services, request.actor, deal_id, status,
-                      signed_on=signed_on, names_partner_onboarding=onboarding, url=url)
+    deal_id = request.deal("poi", args.ref)
+    return record_poi(request.services, request.actor, deal_id, PoiStatus(args.status),
+                      signed_on=args.signed_on,
+                      names_partner_onboarding=args.names_partner_onboarding, url=args.url)
 
 
 def open_register(services: Services, actor: Actor, client: Any, trigger_id: str, respond: Any,

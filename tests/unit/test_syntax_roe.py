@@ -15,12 +15,12 @@ import pytest
 from babel.messages.pofile import read_po
 
 import bot
-from bot.roe_syntax import (
+from bot.syntax import (
     COMMANDS,
     Context,
     DealAsk,
     Question,
-    SyntaxProblem,
+    UsageError,
     parse_items,
     parse_roe,
     usage_key,
@@ -40,8 +40,8 @@ def ask(text: str, ctx: Context = CTX) -> Question:
     return question
 
 
-def problem(text: str, ctx: Context = CTX) -> SyntaxProblem:
-    with pytest.raises(SyntaxProblem) as caught:
+def problem(text: str, ctx: Context = CTX) -> UsageError:
+    with pytest.raises(UsageError) as caught:
         parse_roe(text, ctx)
     return caught.value
 
@@ -266,7 +266,8 @@ def test_parse_items_keeps_its_contract() -> None:
 def test_bad_input_names_the_word_at_fault(text: str, command: str, key: str,
                                            params: dict[str, str]) -> None:
     found = problem(text)
-    assert (found.command, found.key) == (command, key)
+    assert (found.grammar, found.command, found.problem) == ("roe", command, key)
+    assert found.key == f"roe.problem.{key}"
     for name, value in params.items():
         assert found.params[name] == value
     for lang in ("en", "ja"):
@@ -299,14 +300,15 @@ def test_catalogs_have_the_same_keys_and_placeholders(name: str) -> None:
 
 
 def test_every_problem_and_usage_the_parser_names_exists() -> None:
-    tree = ast.parse((BOT_DIR / "roe_syntax.py").read_text(encoding="utf-8"))
     keys = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id == "SyntaxProblem":
-            key = node.args[1]
-            assert isinstance(key, ast.Constant)
-            keys.add(f"roe.problem.{key.value}")
+    for name in ("roe.py", "roe_words.py", "tokens.py"):
+        tree = ast.parse((BOT_DIR / "syntax" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id == "UsageError":
+                key = node.args[0]
+                assert isinstance(key, ast.Constant)
+                keys.add(f"roe.problem.{key.value}")
     assert len(keys) > 25
     usages = {usage_key(c) for c in COMMANDS}
     for lang in ("en", "ja"):
@@ -336,8 +338,8 @@ def test_partner_kind_words() -> None:
 
 def test_huge_questions_are_refused_and_echoes_are_cut() -> None:
     many = "eligibility " + " + ".join(["marketing/professional 800 USD"] * 21)
-    assert problem(many).key == "too_many"
-    assert problem("bpw " + " ".join(f"P{n}:poi" for n in range(21))).key == "too_many"
+    assert problem(many).problem == "too_many"
+    assert problem("bpw " + " ".join(f"P{n}:poi" for n in range(21))).problem == "too_many"
     long = problem("eligibility marketing/professional 800 USD " + "x" * 5000)
-    assert long.key == "word" and len(long.params["word"]) == 60
+    assert long.problem == "word" and len(long.params["word"]) == 60
     assert len(problem("x" * 20_000).text("en")) < 400

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.followup_syntax import FollowupProblem, parse_discount, parse_extend, parse_ref, split_ref
 from bot.listeners.events.messages import thread_message
 from bot.permissions import Action
+from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref, split_ref
 from bot.usecases.followup import Notice, roles_text, slack_date
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -45,9 +45,9 @@ def test_extend_to_a_time_in_the_users_zone(text: str) -> None:
     ("2025-11-28 reason only a day", "bad_time"),
 ])
 def test_extend_problems(text: str, key: str) -> None:
-    with pytest.raises(FollowupProblem) as problem:
+    with pytest.raises(UsageError) as problem:
         parse_extend(text, TOKYO, NOW)
-    assert problem.value.key == key
+    assert (problem.value.grammar, problem.value.problem) == ("followup", key)
     for lang, usage in (("en", "Usage: `/deal extend"), ("ja", "使い方:`/deal extend")):
         assert usage in problem.value.text(lang)
 
@@ -55,11 +55,11 @@ def test_extend_problems(text: str, key: str) -> None:
 def test_discount_and_references() -> None:
     assert parse_discount("#7 15% off the first year") == (7, "15% off the first year")
     assert parse_discount("20 seats at 10% off") == (None, "20 seats at 10% off")
-    with pytest.raises(FollowupProblem):
+    with pytest.raises(UsageError):
         parse_discount("#7")
     assert split_ref("#7") == (7, "")
     assert parse_ref("bant", "") is None and parse_ref("bant", "12") == 12
-    with pytest.raises(FollowupProblem):
+    with pytest.raises(UsageError):
         parse_ref("bant", "12 more")
 
 
