@@ -6,7 +6,7 @@ A temporary SQLite file is migrated, loaded with the example directory and seede
 Sakura Digital KK's in JP, half Northwind Growth LLC's in the US). Coseller's app (`create_app`)
 and a bare Bolt `App` (the same signing secret, a listener that only calls `ack()`) are each
 served by the same HTTP stack (`bot.adapters.http.HttpServer`: waitress and Bolt's WSGI
-handler) on 127.0.0.1, with the fake Slack Web API (`bot.fakeslack`) on another port taking the
+handler) on 127.0.0.1, with the fake Slack Web API (`tests.fakes.slack`) on another port taking the
 `users.info` and `response_url` calls.
 
 Each request is signed as Slack signs it (v0 HMAC-SHA256 with a fresh timestamp), sent on a new
@@ -45,6 +45,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+import project_root  # noqa: F401 - the project root on sys.path, for `tests.fakes`
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine, insert, select
@@ -53,9 +54,9 @@ from bot.adapters.http import HttpServer
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from storage.directory import import_directory
 from storage.models import Clock, Deal, DealThread, LineItem, PartnerOrg, Person
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"

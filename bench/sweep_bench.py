@@ -17,7 +17,7 @@ Measured, in this order:
 1. the sweep: one `sweep(services, limit=1000)` call at that instant, timed whole, with the time
    inside its claims (`claim_due_clocks`) shown apart; every due clock must be acted on;
 2. delivery: `deliver_due` in a loop until it sends nothing, with `services.pacer = Pacer(0)`,
-   to the fake Slack Web API (`bot.fakeslack.FakeSlack`, no latency) on loopback; messages per
+   to the fake Slack Web API (`tests.fakes.slack.FakeSlack`, no latency) on loopback; messages per
    second, and every message checked to have reached the fake;
 3. the REFERENCE, which is not Coseller's code: a sweep that scans every clock, as one would
    without `next_action_at` and its index: load all running clocks (5,000 at a time) with their
@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import project_root  # noqa: F401 - the project root on sys.path, for `tests.fakes`
 from backends import bench_engine, parse_backends
 from slack_sdk import WebClient
 from sqlalchemy import Engine, bindparam, func, insert, select, update
@@ -62,7 +63,6 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 import bot.usecases.sweep as sweep_module
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from bot.outbox import deliver_due
 from bot.pacing import Pacer
 from bot.usecases.clock_facts import load_clock_facts, rules_clock
@@ -82,6 +82,7 @@ from storage.models import (
     Person,
     Region,
 )
+from tests.fakes.slack import FakeSlack
 
 NOW = datetime(2025, 6, 12, 3, 0, tzinfo=UTC)  # Thu 12 Jun 2025 12:00 JST, no holiday near
 HOUR = timedelta(hours=1)

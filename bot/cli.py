@@ -68,9 +68,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.adapters.console import run_console
     from bot.adapters.run import configure_logging
     from bot.config import ConfigError, Settings
+    from bot.console import run_console
 
     try:
         settings = Settings.from_env()

@@ -29,7 +29,7 @@ from rules.calendars import CalendarError
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.adapters.console import Read, Write
+    from bot.console import Read, Write
     from bot.services import Services
 
 __all__ = ["MODES", "Server", "build_server", "configure_logging", "run", "select_mode"]
@@ -72,7 +72,7 @@ def build_server(settings: Settings, *, services: Services | None = None) -> Ser
 
     mode = select_mode(settings)
     if mode == "console":
-        raise ValueError("the console is not a server: use bot.adapters.console")
+        raise ValueError("the console is not a server: use bot.console")
     services = services or bootstrap(settings)
     app = create_app(services)
     if mode == "socket":
@@ -132,7 +132,7 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
     if logs:
         configure_logging(mode)
     if mode == "console":
-        from bot.adapters.console import run_console
+        from bot.console import run_console
 
         options: dict[str, Any] = {"user": user, "database_url": database_url}
         if read is not None:

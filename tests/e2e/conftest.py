@@ -12,10 +12,10 @@ from bot.adapters.http import HttpServer
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from bot.pacing import Pacer
 from storage.directory import import_directory
 from tests.e2e.support import SECRET, Harness
+from tests.fakes.slack import FakeSlack
 from tests.integration.support import FakeClock as Clock  # re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,31 +1,29 @@
 """End-to-end harness: the real app over HTTP on loopback, a fake Slack Web API on another port,
-requests signed exactly as Slack signs them, and payloads shaped like Slack's."""
+requests signed exactly as Slack signs them, and payloads shaped like Slack's (built by
+`bot.console.requests`, the same builders the local console uses)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from bot.adapters.http import HttpServer
-from bot.fakeslack import FakeSlack
+from bot.console import requests as slack_requests
+from bot.console.requests import SlackRequest
 from bot.services import Services
+from tests.fakes.slack import FakeSlack
 
 SECRET = "e2e-signing-secret"
 TEAM = "T0COSELL"
 
 
 def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
-    """Slack's v0 signature of a request body."""
-    base = f"v0:{timestamp}:".encode() + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    """Slack's v0 signature of a request body (with the tests' signing secret)."""
+    return slack_requests.sign(body, timestamp, secret)
 
 
 @dataclass
@@ -69,39 +67,31 @@ class Harness:
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read().decode(), dict(error.headers))
 
+    def send(self, request: SlackRequest, **options: Any) -> Reply:
+        """POST a Slack-shaped request (see `bot.console.requests`), signed like Slack."""
+        return self.post(request.body.encode(), request.content_type, **options)
+
     def command(self, command: str, text: str, *, user: str, **extra: Any) -> Reply:
         """A slash command, form-encoded as Slack sends it."""
-        fields = {
-            "token": "verification-token-unused", "team_id": TEAM, "team_domain": "coseller",
-            "channel_id": extra.pop("channel_id", "C0DEALS"), "channel_name": "deals",
-            "user_id": user, "user_name": user.lower(), "command": command, "text": text,
-            "api_app_id": "A0COSELL", "is_enterprise_install": "false",
-            "response_url": f"{self.slack.url}/respond/{user}-{time.monotonic_ns()}",
-            "trigger_id": f"trigger-{time.monotonic_ns()}",
-        }
-        fields.update({k: str(v) for k, v in extra.items()})
-        return self.post(urlencode(fields).encode(), "application/x-www-form-urlencoded")
+        return self.send(slack_requests.slash_command(
+            command, text, team_id=TEAM, user_id=user,
+            channel_id=extra.pop("channel_id", "C0DEALS"),
+            response_url=f"{self.slack.url}/respond/{user}-{time.monotonic_ns()}",
+            trigger_id=f"trigger-{time.monotonic_ns()}", token="verification-token-unused",
+            extra={k: str(v) for k, v in extra.items()}))
 
     def event(self, event: dict[str, Any], *, event_id: str | None = None,
               retry: int | None = None) -> Reply:
         """An Events API callback."""
-        envelope = {
-            "token": "unused", "team_id": TEAM, "api_app_id": "A0COSELL", "event": event,
-            "type": "event_callback", "event_id": event_id or f"Ev{time.monotonic_ns()}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": "U0COSELLBOT", "is_bot": True}],
-        }
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} \
             if retry else None
-        return self.post(json.dumps(envelope).encode(), "application/json", headers=headers)
+        return self.send(slack_requests.event_callback(
+            event, team_id=TEAM, event_id=event_id or f"Ev{time.monotonic_ns()}",
+            event_time=int(time.time()), bot_user_id=self.slack.bot_user_id), headers=headers)
 
     def interaction(self, payload: dict[str, Any]) -> Reply:
         """A block action, view submission or shortcut, as `payload=` form data."""
-        payload.setdefault("team", {"id": TEAM, "domain": "coseller"})
-        payload.setdefault("api_app_id", "A0COSELL")
-        payload.setdefault("token", "unused")
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self.post(body, "application/x-www-form-urlencoded")
+        return self.send(slack_requests.interaction(payload, team_id=TEAM))
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Poll until `predicate()` is truthy (lazy listeners and the outbox run in threads)."""

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select
 
-import bot.adapters.console as console_module
-from bot.adapters.console import Console, ConsoleClock, open_console, run_console
 from bot.config import Settings
+from bot.console import Console, ConsoleClock, open_console, run_console
 from bot.outbox import enqueue
+from bot.services import Job
 from bot.syntax.tokens import duration
+from bot.usecases.deals import open_deals
+from bot.usecases.home import home_data
+from rules.vocabulary import Role
 from storage.models import Deal, DealThread, Person
 
 START = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)   # Fri 21 Nov 2025 16:00 JST, 02:00 EST
@@ -209,13 +214,13 @@ def test_buttons_modals_and_threads(tmp_path: Path) -> None:
         assert console.modals == []
 
 
-def test_advance_runs_due_work_and_delivers_it(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_advance_runs_due_work_and_delivers_it(tmp_path: Path) -> None:
     calls: list[datetime] = []
     with opened(tmp_path, "hiroshi") as (console, out):
-        monkeypatch.setattr(console_module, "after_advance",
-                            lambda services: calls.append(services.now()))
-        with console.services.uow() as uow:
+        services = console.services
+        services.jobs = [*services.jobs, Job("probe", lambda: calls.append(services.now()),
+                                             every=3600)]
+        with services.uow() as uow:
             enqueue(uow, key="console-test:reminder", at=START + timedelta(hours=2),
                     payload={"method": "chat.postMessage", "dm": "U0GSHIRO",
                              "args": {"text": "リマインダー: 案件 1 の返信期限が近づいています"}})
@@ -230,7 +235,75 @@ def test_advance_runs_due_work_and_delivers_it(tmp_path: Path,
         assert "Hiroshi Satoさんへのダイレクトメッセージ" in text
         assert "リマインダー: 案件 1 の返信期限が近づいています" in text
         assert "案件 1 のスレッド" in text and "Reminder in the thread" in text
+        # an hourly job fires at +1h, then once (coalesced) when the clock passes +2h
         assert calls == [START + timedelta(hours=1), START + timedelta(hours=2, minutes=30)]
+
+
+def _recording(jobs: list[Job], now: Any, runs: list[tuple[str, datetime]]) -> list[Job]:
+    def run(job: Job) -> Any:
+        return lambda: (runs.append((job.id, now())), job.run())
+    return [replace(job, run=run(job)) for job in jobs]
+
+
+def test_advance_runs_the_schedulers_job_table(tmp_path: Path) -> None:
+    """A GS's digest comes on their region's business morning, at the scheduler's hour in the
+    region's zone, and not before; the weekend passes without one."""
+    runs: list[tuple[str, datetime]] = []
+    tokyo, new_york = ZoneInfo("Asia/Tokyo"), ZoneInfo("America/New_York")
+    with opened(tmp_path, "maya") as (console, out):
+        services = console.services
+        assert {job.id for job in services.jobs} >= {"digest-gs:US", "digest-gs:JP",
+                                                    "bant-prompts:US", "sweep-clocks",
+                                                    "deliver-outbox", "ensure-clocks"}
+        services.jobs = _recording(services.jobs, services.now, runs)
+
+        def times(job_id: str, zone: ZoneInfo) -> list[datetime]:
+            return [when.astimezone(zone) for job, when in runs if job == job_id]
+
+        console.handle("/advance 5h")                     # Fri 21 Nov 07:00 EST
+        assert times("digest-gs:US", new_york) == []
+        assert "Good morning" not in "\n".join(out)
+        console.handle("/advance 2h")                     # Fri 09:00 EST
+        assert times("digest-gs:US", new_york) == [datetime(2025, 11, 21, 8, 30, tzinfo=new_york)]
+        digest = after(out, "The clock moved forward 2h")
+        assert "Coseller · direct message to Maya Brooks" in digest
+        assert "Good morning! 1 clock is running on your deals:" in digest
+        assert "Bluebird Health" in digest
+        console.handle("/advance 3d")                     # Mon 24 Nov 09:00 EST
+        assert times("digest-gs:US", new_york) == [datetime(2025, 11, 21, 8, 30, tzinfo=new_york),
+                                                   datetime(2025, 11, 24, 8, 30, tzinfo=new_york)]
+        assert times("digest-gs:JP", tokyo) == [datetime(2025, 11, 24, 8, 30, tzinfo=tokyo)]
+        assert times("bant-prompts:US", new_york) == [
+            datetime(2025, 11, 21, 9, 30, tzinfo=new_york)]
+        # the sweep and the outbox run (coalesced) at each of those instants and at the end
+        sweeps = times("sweep-clocks", new_york)
+        assert sweeps[-1] == START + timedelta(days=3, hours=7)
+        assert datetime(2025, 11, 21, 8, 30, tzinfo=new_york) in sweeps
+
+
+def _deal_ids(lines: list[str]) -> set[int]:
+    return {int(m.group(1)) for line in lines if (m := re.match(r"^  (\d+)\. ", line))}
+
+
+def test_deals_lists_what_the_bot_shows_each_person(tmp_path: Path) -> None:
+    with opened(tmp_path, "aiko") as (console, out):
+        for person in console.people():
+            console.handle(f"/as {person.user_id}")
+            start = len(out)
+            console.handle("/deals")
+            shown = _deal_ids(out[start:])
+            data = home_data(console.services, person)
+            expected = {d.id for d in data.deals} | {d.id for o in data.orgs for d in o.deals}
+            assert shown == expected, person.name
+            if person.role in (Role.PARTNER, Role.GS):
+                assert shown == {ident for ident, _ in open_deals(console.services, person)}
+            if person.role is Role.PARTNER:
+                with console.services.uow() as uow:
+                    owners = {uow.deals.get(i).partner_org_id for i in shown}
+                assert owners <= {person.partner_org_id}, person.name
+        console.handle("/as dana")
+        console.handle("/deals")
+        assert _deal_ids(out[-3:]) == {3, 4}
 
 
 def test_bad_console_input_is_answered_not_fatal(tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ import yaml
 from bot.app import BOT_SCOPES, create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from tests.e2e.listeners_seen import Seen, recording
 from tests.e2e.support import SECRET, Harness
+from tests.fakes.slack import FakeSlack
 
 SHORTCUT_TYPES = {"message": "message_action", "global": "shortcut"}
 

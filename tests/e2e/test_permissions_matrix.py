@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.fakeslack import FakeSlack
 from bot.i18n import t
 from bot.permissions import Action, allowed
 from bot.usecases.clock_store import RESPONSE, start_clock
@@ -59,6 +58,7 @@ from tests.e2e.followup_support import (
     view_submission,
 )
 from tests.e2e.support import TEAM, Harness
+from tests.fakes.slack import FakeSlack
 
 AIKO, DANA, HIRO, KEN, ADMIN = "U0AIKO01", "U0DANA01", "U0GSHIRO", "U0PDMKEN", "U0ADMIN1"
 STRANGER = "U0STRANGE1"

@@ -21,12 +21,12 @@ from bot.adapters.http import HttpServer
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from storage.directory import import_directory
 from storage.models import ProcessedEvent
 from tests.e2e.conftest import ROOT, Clock
 from tests.e2e.listeners_seen import Seen, recording
 from tests.e2e.support import SECRET, TEAM, Harness
+from tests.fakes.slack import FakeSlack
 
 USERS = ["U0DANA01", "U0AIKO01", "U0GSMAYA", "U0GSHIRO", "U0PDMKEN", "U0ADMIN1", "U0STRANGER"]
 FUZZ = settings(max_examples=50, deadline=None,

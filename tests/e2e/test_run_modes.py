@@ -14,8 +14,8 @@ from bot.adapters.http import HttpServer
 from bot.adapters.run import build_server, run, select_mode
 from bot.cli import main
 from bot.config import ConfigError, Settings
-from bot.fakeslack import FakeSlack
 from tests.e2e.support import SECRET, Harness
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 

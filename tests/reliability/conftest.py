@@ -13,9 +13,9 @@ from slack_sdk import WebClient
 
 from bot.adapters.http import HttpServer
 from bot.app import create_app
-from bot.fakeslack import FakeSlack
 from bot.services import Services
 from tests.e2e.support import Harness
+from tests.fakes.slack import FakeSlack
 from tests.integration.support import PG_URL, fresh_database, needs_postgres
 from tests.integration.support import FakeClock as Clock  # re-exported for the tests
 

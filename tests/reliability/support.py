@@ -23,7 +23,6 @@ from sqlalchemy.engine import make_url
 import bot.views.deal_card  # noqa: F401 - registers the card renderer the outbox uses
 from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
-from bot.fakeslack import FakeSlack
 from bot.outbox import deliver_round
 from bot.pacing import Pacer
 from bot.usecases.followup import ThreadMessage, on_thread_message
@@ -45,6 +44,7 @@ from storage.models import (
     Region,
 )
 from tests.e2e.support import SECRET
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "worker.py"

@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.fakeslack import FakeSlack
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import (

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.fakeslack import FakeSlack
 from bot.outbox import MAX_ATTEMPTS, deliver_round, enqueue
 from bot.pacing import Pacer
 from bot.services import Services
@@ -22,6 +21,7 @@ from bot.usecases.sweep import sweep
 from storage.models import OutboxState
 from tests.e2e.deals_support import settle
 from tests.e2e.support import Harness
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import (

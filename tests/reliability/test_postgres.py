@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.fakeslack import FakeSlack
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import (

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 
-from bot.fakeslack import FakeSlack
 from bot.services import Services
 from bot.usecases.periodic import bant_prompts, gs_digests
 from scheduler import build_scheduler
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import HIRO, add_deal, deliver_all, dms, posted, utc

@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.context import Actor
-from bot.fakeslack import FakeSlack
 from bot.services import Services
 from bot.usecases.deals import close_deal
 from bot.usecases.followup import file_extension
@@ -37,6 +36,7 @@ from tests.e2e.deals_support import (
 )
 from tests.e2e.followup_support import block_action, thread_event
 from tests.e2e.support import Harness
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import (

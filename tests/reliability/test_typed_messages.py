@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from slack_sdk import WebClient
 
-from bot.fakeslack import FakeSlack
 from bot.messages import Button, Outgoing, Text, ToPerson, ToThread, Typed, decode, encode, queue
 from bot.services import Services
+from tests.fakes.slack import FakeSlack
 
 from .conftest import Clock
 from .support import AIKO, CHANNEL, add_deal, deliver_all, dms, people, posts, utc

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from rules.vocabulary import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ROOT / "bot" / "adapters" / "console.py"
+CODE = ROOT / "bot" / "console"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 SAME_IN_BOTH = {"console.role.pdm", "console.label.channel"}   # "PDM", "Coseller · #deals"
 
@@ -40,7 +40,8 @@ def test_same_keys_and_placeholders_in_both_languages() -> None:
 
 
 def test_every_key_the_console_uses_is_there() -> None:
-    used = set(re.findall(r'"(console\.[a-z_.]+)"', CODE.read_text(encoding="utf-8")))
+    used = {key for path in CODE.glob("*.py")
+            for key in re.findall(r'"(console\.[a-z_.]+)"', path.read_text(encoding="utf-8"))}
     used |= {f"console.role.{role.value}" for role in Role}
     assert used, "no keys found"
     assert used <= set(_catalog("en"))

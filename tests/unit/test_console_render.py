@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.adapters.console_render import BlockText
+from bot.console.render import BlockText
 
 
 def test_tokens_are_resolved_for_the_reader() -> None:

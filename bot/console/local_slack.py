@@ -1,10 +1,13 @@
-"""A fake Slack Web API on loopback: records every call and answers like Slack.
+"""A local Slack Web API on loopback for the console: records every call and answers like Slack.
 
-Used by the end-to-end tests and the local console. It speaks the Web API's wire format (form or
-JSON bodies, `Authorization: Bearer`), answers with realistic `ok`/`ts`/`channel` fields, keeps
-the messages it was sent (with their metadata, so `conversations.history` can find them again),
-takes `response_url` posts at `/respond/<id>`, and fails on demand: `fail(method, status=429,
-retry_after=1)` or `status=500`, or a delay to provoke a client timeout.
+    with LocalSlack() as slack:
+        client = WebClient(base_url=slack.api_url)
+
+The console needs a Slack to talk to without a workspace. This one speaks the Web API's wire
+format (form or JSON bodies, `Authorization: Bearer`), answers with realistic `ok`/`ts`/`channel`
+fields, keeps the messages it was sent (with their metadata, so `conversations.history` can find
+them again) and takes `response_url` posts at `/respond/<id>`. It never fails on purpose: the
+tests' fault-injecting fake (`tests.fakes.slack.FakeSlack`) extends it through `intercept`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-__all__ = ["Call", "FakeSlack"]
+__all__ = ["Call", "Intercepted", "LocalSlack"]
 
 
 @dataclass
@@ -31,16 +34,17 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-@dataclass
-class _Fault:
+@dataclass(frozen=True)
+class Intercepted:
+    """An answer that replaces Slack's usual one (a subclass's `intercept` returns it)."""
+
     status: int
-    retry_after: int | None
-    delay: float
-    times: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeSlack:
-    """Start with `with FakeSlack() as slack:`; point clients at `slack.api_url`."""
+class LocalSlack:
+    """Start with `with LocalSlack() as slack:`; point clients at `slack.api_url`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[Call] = []
@@ -48,7 +52,6 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.team_id = "T0COSELL"
         self.bot_user_id = "U0COSELLBOT"
-        self._faults: dict[str, list[_Fault]] = {}
         self._lock = threading.Lock()
         self._ts = int(time.time())
         self._counter = 0
@@ -70,10 +73,10 @@ class FakeSlack:
         """The Web API base URL for `WebClient(base_url=...)`."""
         return f"{self.url}/api/"
 
-    def start(self) -> FakeSlack:
+    def start(self) -> LocalSlack:
         """Serve in a background thread."""
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="fake-slack")
+                                        name="local-slack")
         self._thread.start()
         return self
 
@@ -82,19 +85,13 @@ class FakeSlack:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> LocalSlack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- test controls ----------------------------------------------------------------------
-
-    def fail(self, method: str, *, status: int = 500, retry_after: int | None = None,
-             delay: float = 0.0, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail with `status` (429 with Retry-After)."""
-        with self._lock:
-            self._faults.setdefault(method, []).append(_Fault(status, retry_after, delay, times))
+    # -- controls ---------------------------------------------------------------------------
 
     def add_user(self, user_id: str, *, locale: str = "en-US", tz: str = "UTC",
                  name: str | None = None) -> None:
@@ -119,7 +116,6 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self.messages.clear()
-            self._faults.clear()
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -128,16 +124,12 @@ class FakeSlack:
             self._counter += 1
             return f"{self._ts}.{self._counter:06d}"
 
-    def _fault(self, method: str) -> _Fault | None:
-        with self._lock:
-            queue = self._faults.get(method) or []
-            if not queue:
-                return None
-            fault = queue[0]
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.pop(0)
-            return fault
+    def intercept(self, method: str) -> Intercepted | None:
+        """A different answer to this call of `method`, or None for Slack's usual one.
+
+        The local Slack always answers normally; a test fake overrides this to inject faults.
+        """
+        return None
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """What Slack would answer to `method` (for the methods Coseller uses)."""
@@ -235,17 +227,10 @@ class FakeSlack:
                     return
                 with fake._lock:
                     fake.calls.append(Call(method, args, dict(self.headers.items())))
-                fault = fake._fault(method)
-                if fault is not None:
-                    if fault.delay:
-                        time.sleep(fault.delay)
-                    if fault.status == 429:
-                        self._reply(429, {"ok": False, "error": "ratelimited"},
-                                    {"Retry-After": str(fault.retry_after or 1)})
-                        return
-                    if fault.status >= 500:
-                        self._reply(fault.status, {"ok": False, "error": "fatal_error"})
-                        return
+                special = fake.intercept(method)
+                if special is not None:
+                    self._reply(special.status, special.body, special.headers)
+                    return
                 if method == "response_url":
                     self._reply(200, {"ok": True})
                     return
