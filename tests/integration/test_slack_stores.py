@@ -8,7 +8,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, inspect
 
-from storage.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+from storage.models.base import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 
 CLIENT_ID = "111.222"
 
