@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite, say_private, stranger
 from bot.messages import Refused
+from bot.usecases.deal_support import DealDone
 from bot.usecases.offers import AnswerOffer, answer_offer
 from bot.usecases.registration import DecideRegistration, decide_registration
 from bot.views.deal_answers import reply_text
@@ -25,7 +26,7 @@ __all__ = ["parse_value", "register"]
 
 log = logging.getLogger(__name__)
 
-Decide = Callable[["Services", "Actor", int, "int | None"], object]
+Decide = Callable[["Services", "Actor", int, "int | None"], DealDone]
 
 
 def parse_value(value: str) -> tuple[int, int | None] | None:
