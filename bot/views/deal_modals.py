@@ -38,7 +38,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import t
 from bot.syntax.tokens import number
-from bot.usecases.deals import SEGMENTS, DealInput, ItemInput
+from bot.usecases.deal_opening import SEGMENTS, DealInput, ItemInput
 from bot.views.deal_card import line_name
 from rules import i18n as rules_i18n
 from rules.domains import DomainError, normalise_domain
@@ -51,6 +51,7 @@ __all__ = [
     "REGISTER_CALLBACK",
     "domain_in",
     "done_view",
+    "metadata",
     "offer_modal",
     "parse_metadata",
     "read_form",
@@ -357,6 +358,11 @@ def read_form(values: Mapping[str, Any], *, kind: str, lang: str, regions: Seque
     return DealInput(domain=domain, company=company[:200], region=region, segment=segment,
                      currency=currency, items=tuple(items), expected_close=expected_close,
                      subscription_start=subscription_start, partner_org_id=partner_id), {}
+
+
+def metadata(**values: object) -> str:
+    """private_metadata for a modal (JSON, Slack's 3000-character limit)."""
+    return json.dumps(values)[:3000]
 
 
 def parse_metadata(text: str | None) -> dict[str, Any]:

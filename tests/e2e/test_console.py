@@ -18,7 +18,7 @@ from bot.console import Console, ConsoleClock, open_console, run_console
 from bot.outbox import enqueue
 from bot.services import Job
 from bot.syntax.tokens import duration
-from bot.usecases.deals import open_deals
+from bot.usecases.deal_support import open_deals
 from bot.usecases.home import home_data
 from rules.vocabulary import Role
 from storage.models import Deal, DealThread, Person
@@ -296,7 +296,8 @@ def test_deals_lists_what_the_bot_shows_each_person(tmp_path: Path) -> None:
             expected = {d.id for d in data.deals} | {d.id for o in data.orgs for d in o.deals}
             assert shown == expected, person.name
             if person.role in (Role.PARTNER, Role.GS):
-                assert shown == {ident for ident, _ in open_deals(console.services, person)}
+                with console.services.uow() as uow:
+                    assert shown == {ident for ident, _ in open_deals(uow, person)}
             if person.role is Role.PARTNER:
                 with console.services.uow() as uow:
                     owners = {uow.deals.get(i).partner_org_id for i in shown}

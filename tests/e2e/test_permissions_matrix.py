@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +24,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import t
+from bot.messages import Reader
 from bot.permissions import Action, allowed
 from bot.usecases.clock_store import RESPONSE, start_clock
-from bot.usecases.deals import roles_text
+from bot.usecases.policy import roles
+from bot.views.text import render_text
 from rules.clocks import collaboration_clock
 from rules.vocabulary import Edition, Motion, Role
 from storage.models import (
@@ -555,7 +557,7 @@ def refusal_text(who: Who, act: Act, why: str) -> str:
     return {
         "stranger": lambda: t("error.unknown_user", who.lang),
         "not_allowed": lambda: t(act.refused_key, who.lang,
-                                 roles=roles_text(act.action, who.lang)),
+                                 roles=render_text(roles(act.action), Reader(who.lang, UTC))),
         "not_your_deal": lambda: t("error.not_your_deal", who.lang),
         "staff_only": lambda: t("roe.bpw.staff_only", who.lang),
     }[why]()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import bot
 from bot.listeners.actions.deal_actions import parse_value
-from bot.usecases.deals import SEGMENTS, ItemInput
+from bot.usecases.deal_opening import SEGMENTS, ItemInput
 from bot.views.deal_card import CardFacts, card_blocks, slack_date
 from bot.views.deal_modals import domain_in, offer_modal, read_form, register_modal
 from rules.answers import Viewer

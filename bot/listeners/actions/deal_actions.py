@@ -10,7 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite, say_private, stranger
-from bot.usecases.deals import DealProblem, Done, answer_offer, decide_registration
+from bot.messages import Refused
+from bot.usecases.deal_support import DealDone
+from bot.usecases.offers import AnswerOffer, answer_offer
+from bot.usecases.registration import DecideRegistration, decide_registration
+from bot.views.deal_answers import reply_text
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -22,7 +26,7 @@ __all__ = ["parse_value", "register"]
 
 log = logging.getLogger(__name__)
 
-Decide = Callable[["Services", "Actor", int, "int | None"], Done]
+Decide = Callable[["Services", "Actor", int, "int | None"], DealDone]
 
 
 def parse_value(value: str) -> tuple[int, int | None] | None:
@@ -47,9 +51,8 @@ def _handler(decide: Decide) -> Callable[..., None]:
         deal_id, version = parsed
         try:
             decide(services, actor, deal_id, version)
-        except DealProblem as problem:
-            say_private(respond, problem.text(actor.lang, actor.tz))
-            return
+        except Refused as refused:
+            say_private(respond, reply_text(actor, refused.reply))
 
     return work
 
@@ -61,10 +64,12 @@ def register(app: App) -> None:
         ack()
 
     choices: dict[str, Decide] = {
-        "deal_accept": lambda s, a, d, v: decide_registration(s, a, d, v, accept=True),
-        "deal_decline": lambda s, a, d, v: decide_registration(s, a, d, v, accept=False),
-        "offer_accept": lambda s, a, d, v: answer_offer(s, a, d, v, accept=True),
-        "offer_decline": lambda s, a, d, v: answer_offer(s, a, d, v, accept=False),
+        "deal_accept": lambda s, a, d, v: decide_registration(
+            s, a, DecideRegistration(d, v, accept=True)),
+        "deal_decline": lambda s, a, d, v: decide_registration(
+            s, a, DecideRegistration(d, v, accept=False)),
+        "offer_accept": lambda s, a, d, v: answer_offer(s, a, AnswerOffer(d, v, accept=True)),
+        "offer_decline": lambda s, a, d, v: answer_offer(s, a, AnswerOffer(d, v, accept=False)),
     }
     for action_id, decide in choices.items():
         app.action(action_id)(ack=ack_now, lazy=[polite(_handler(decide))])

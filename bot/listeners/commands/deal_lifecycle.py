@@ -19,22 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
-from bot.permissions import Action, allowed
-from bot.syntax import UsageError, parse_close, parse_poi, parse_remove, parse_status
-from bot.usecases.deals import (
-    DealProblem,
-    Done,
-    close_deal,
-    deal_summary,
-    default_region,
-    find_deal_id,
-    metadata,
-    open_deals,
-    partner_choices,
-    record_poi,
-    remove_partner,
-)
-from bot.views.deal_modals import offer_modal, register_modal
+from bot.messages import Refused
+from bot.syntax import UsageError, parse_close, parse_poi, parse_status
+from bot.syntax.tokens import split_ref
+from bot.usecases.closing import CloseDeal, RecordPoi, RemovePartner, close_deal, record_poi, remove_partner
+from bot.usecases.deal_queries import OpenDealForm, ShowDeal, deal_form, deal_summary
+from bot.usecases.deal_support import DealDone, DealRef
+from bot.views.deal_answers import reply_text, status_answer
+from bot.views.deal_modals import metadata, offer_modal, register_modal
 from storage.models import PoiStatus
 
 if TYPE_CHECKING:
@@ -53,17 +45,10 @@ class _Request:
     body: dict[str, Any]
     respond: Any
 
-    def deal(self, command: str, number: int | None) -> int:
-        services = self.services
-        found = find_deal_id(services, self.actor, deal_id=number,
-                             channel=str(self.body.get("channel_id") or "") or None,
-                             thread_ts=str(self.body.get("thread_ts") or "") or None)
-        if found is None:
-            mine = open_deals(services, self.actor)
-            listed = ", ".join(f"#{i} {domain}" for i, domain in mine)
-            raise UsageError("which_deal" if mine else "which_deal_none", grammar="deals",
-                             command=command, field="deal", deals=listed)
-        return found
+    def deal(self, number: int | None) -> DealRef:
+        """The deal the command names: its thread's, else `number`."""
+        return DealRef(number, channel=str(self.body.get("channel_id") or "") or None,
+                       thread_ts=str(self.body.get("thread_ts") or "") or None)
 
     def answer(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         say_private(self.respond, text, blocks)
@@ -80,59 +65,50 @@ def _run(function: Any) -> Any:
         except UsageError as usage:
             request.answer(usage.text(actor.lang))
             return
-        except DealProblem as problem:
-            request.answer(problem.text(actor.lang, actor.tz))
+        except Refused as refused:
+            request.answer(reply_text(actor, refused.reply))
             return
-        if isinstance(done, Done):
-            request.answer(done.text(actor.lang, actor.tz))
+        if isinstance(done, DealDone):
+            request.answer(reply_text(actor, done.reply))
     run.__name__ = function.__name__
     return run
 
 
 def _status(request: _Request, rest: str) -> None:
-    deal_id = request.deal("status", parse_status(rest))
-    actor = request.actor
-    text, blocks = deal_summary(request.services, actor, deal_id)
-    request.answer(text, blocks)
+    summary = deal_summary(request.services, request.actor,
+                           ShowDeal(request.deal(parse_status(rest))))
+    request.answer(*status_answer(request.services, request.actor, summary))
 
 
-def _close(request: _Request, rest: str) -> Done:
+def _close(request: _Request, rest: str) -> DealDone:
     args = parse_close(rest)
-    if not allowed(request.actor.role, Action.CLOSE_DEAL):
-        raise DealProblem("error.not_allowed", action=Action.CLOSE_DEAL)
-    deal_id = request.deal("close", args.ref)
-    return close_deal(request.services, request.actor, deal_id, won=args.won)
+    return close_deal(request.services, request.actor, CloseDeal(request.deal(args.ref), args.won))
 
 
-def _remove(request: _Request, rest: str) -> Done:
-    if not allowed(request.actor.role, Action.REMOVE_PARTNER):
-        raise DealProblem("error.not_allowed", action=Action.REMOVE_PARTNER)
-    number, reason = parse_remove(rest)
-    deal_id = request.deal("remove", number)
-    return remove_partner(request.services, request.actor, deal_id, reason)
+def _remove(request: _Request, rest: str) -> DealDone:
+    number, reason = split_ref(rest)  # the use case says who may remove before asking why
+    return remove_partner(request.services, request.actor,
+                          RemovePartner(request.deal(number), reason))
 
 
-def _poi(request: _Request, rest: str) -> Done:
+def _poi(request: _Request, rest: str) -> DealDone:
     args = parse_poi(rest)
-    if not allowed(request.actor.role, Action.UPDATE_POI):
-        raise DealProblem("error.not_allowed", action=Action.UPDATE_POI)
-    deal_id = request.deal("poi", args.ref)
-    return record_poi(request.services, request.actor, deal_id, PoiStatus(args.status),
-                      signed_on=args.signed_on,
-                      names_partner_onboarding=args.names_partner_onboarding, url=args.url)
+    return record_poi(request.services, request.actor, RecordPoi(
+        request.deal(args.ref), PoiStatus(args.status), signed_on=args.signed_on,
+        names_partner_onboarding=args.names_partner_onboarding, url=args.url))
 
 
 def open_register(services: Services, actor: Actor, client: Any, trigger_id: str, respond: Any,
                   *, domain: str | None = None, source: dict[str, Any] | None = None) -> None:
     """Open the registration modal (pre-filled with `domain`), or say why not."""
-    if not allowed(actor.role, Action.REGISTER_DEAL):
+    try:
+        form = deal_form(services, actor, OpenDealForm("register"))
+    except Refused as refused:
         if respond is not None:
-            say_private(respond, DealProblem("error.not_allowed",
-                                             action=Action.REGISTER_DEAL).text(actor.lang))
+            say_private(respond, reply_text(actor, refused.reply))
         return
-    view = register_modal(actor.lang, regions=services.regions.codes(),
-                          region=default_region(services, actor), domain=domain,
-                          private_metadata=metadata(source=source or {}))
+    view = register_modal(actor.lang, regions=services.regions.codes(), region=form.region,
+                          domain=domain, private_metadata=metadata(source=source or {}))
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -145,13 +121,13 @@ def _open_register(services: Services, actor: Actor, rest: str,
 def _open_offer(services: Services, actor: Actor, rest: str,
                 body: dict[str, Any], client: Any, respond: Any) -> None:
     del rest
-    if not allowed(actor.role, Action.OFFER_DEAL):
-        say_private(respond, DealProblem("error.not_allowed",
-                                         action=Action.OFFER_DEAL).text(actor.lang))
+    try:
+        form = deal_form(services, actor, OpenDealForm("offer"))
+    except Refused as refused:
+        say_private(respond, reply_text(actor, refused.reply))
         return
-    view = offer_modal(actor.lang, regions=services.regions.codes(),
-                       region=default_region(services, actor),
-                       partners=partner_choices(services, actor), private_metadata=metadata())
+    view = offer_modal(actor.lang, regions=services.regions.codes(), region=form.region,
+                       partners=form.partners, private_metadata=metadata())
     client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
 
 

@@ -6,12 +6,15 @@ problem too, on the domain field."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.i18n import t
 from bot.listeners.common import actor_of
-from bot.permissions import Action, allowed
-from bot.usecases.deals import DealProblem, offer_deal, partner_choices, register_deal
+from bot.messages import Refused
+from bot.usecases.deal_queries import OpenDealForm, deal_form
+from bot.usecases.offers import OfferDeal, offer_deal
+from bot.usecases.registration import RegisterDeal, register_deal
+from bot.views.deal_answers import reply_text
 from bot.views.deal_modals import OFFER_CALLBACK, REGISTER_CALLBACK, done_view, read_form
 
 if TYPE_CHECKING:
@@ -24,7 +27,7 @@ __all__ = ["register"]
 log = logging.getLogger(__name__)
 
 
-def _submission(kind: str) -> Any:
+def _submission(kind: Literal["register", "offer"]) -> Any:
 
     def submit(services: Services, ack: Any, body: dict[str, Any], context: Any) -> None:
         actor = actor_of(context)
@@ -34,31 +37,27 @@ def _submission(kind: str) -> Any:
             return
         try:
             # who may act is said first: a partner's offer is not "choose a partner"
-            action = Action.REGISTER_DEAL if kind == "register" else Action.OFFER_DEAL
-            if not allowed(actor.role, action):
-                raise DealProblem("error.not_allowed", action=action)
+            start = deal_form(services, actor, OpenDealForm(kind))
             values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-            partner_ids = [i for i, _ in partner_choices(services, actor)] \
-                if kind == "offer" else []
             today = services.now().astimezone(actor.tz).date()
             form, errors = read_form(values, kind=kind, lang=lang,
                                      regions=services.regions.codes(), today=today,
-                                     partner_ids=partner_ids)
+                                     partner_ids=[i for i, _ in start.partners])
             if form is None:
                 ack(response_action="errors", errors=errors)
                 return
-            use_case = register_deal if kind == "register" else offer_deal
-            done = use_case(services, actor, form)
-        except DealProblem as problem:
+            done = register_deal(services, actor, RegisterDeal(form)) if kind == "register" \
+                else offer_deal(services, actor, OfferDeal(form))
+        except Refused as refused:
             ack(response_action="errors",
-                errors={problem.field or "domain": problem.text(lang, actor.tz)})
+                errors={refused.reply.field or "domain": reply_text(actor, refused.reply)})
             return
         except Exception:
             ref = context.get("request_id", "-")
             log.exception("request %s: deal %s submission failed", ref, kind)
             ack(response_action="errors", errors={"domain": t("error.unexpected", lang, ref=ref)})
             return
-        ack(response_action="update", view=done_view(lang, done.text(lang, actor.tz)))
+        ack(response_action="update", view=done_view(lang, reply_text(actor, done.reply)))
 
     return submit
 

@@ -1,0 +1,140 @@
+"""The end of a shared deal and its proof of involvement: a GS closes it won or lost, removes
+the partner (who is told why), and anyone on the deal records the POI's status.
+
+    done = close_deal(services, actor, CloseDeal(DealRef(12), won=True))
+    done = remove_partner(services, actor, RemovePartner(DealRef(12), "no reply for two weeks"))
+    done = record_poi(services, actor, RecordPoi(DealRef(12), PoiStatus.SIGNED))
+
+A command names its deal by a `DealRef` (the thread it was typed in, else a number); who may
+act is checked before the deal is looked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.messages import Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
+from bot.permissions import Action
+from bot.usecases.cards import refresh_card
+from bot.usecases.deal_support import (
+    DealDone,
+    DealRef,
+    commit,
+    deal_args,
+    mention,
+    named_deal,
+    not_open,
+    person_of,
+    status_text,
+    stop_clocks,
+    usage_refusal,
+)
+from bot.usecases.policy import require
+from storage.models import ClockState, DealStatus, Party, Poi, PoiStatus
+
+if TYPE_CHECKING:
+    from bot.context import Actor
+    from bot.services import Services
+
+__all__ = ["CloseDeal", "RecordPoi", "RemovePartner", "close_deal", "record_poi",
+           "remove_partner"]
+
+
+@dataclass(frozen=True)
+class CloseDeal:
+    """Close a deal, won or lost."""
+
+    deal: DealRef
+    won: bool
+
+
+@dataclass(frozen=True)
+class RemovePartner:
+    """Remove the partner from a deal, telling them `reason` (required)."""
+
+    deal: DealRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordPoi:
+    """A POI confirmation link's status (signed: on `signed_on`, default today)."""
+
+    deal: DealRef
+    status: PoiStatus
+    signed_on: date | None = None
+    names_partner_onboarding: bool = False
+    url: str | None = None
+
+
+def close_deal(services: Services, actor: Actor, command: CloseDeal) -> DealDone:
+    """A GS (or admin) closes a deal won or lost; its reply clocks stop."""
+    require(actor, Action.CLOSE_DEAL)
+    now = services.now()
+    with services.uow(actor=actor.user_id) as uow:
+        deal = named_deal(uow, actor, command.deal, usage="close")
+        if not deal.is_open:
+            raise not_open(deal)
+        deal.status = DealStatus.WON if command.won else DealStatus.LOST
+        deal.updated_at = now
+        stop_clocks(uow, deal, now, ClockState.CANCELLED, kinds=("response", "collaboration"))
+        refresh_card(uow, deal.id)
+        done = DealDone(deal.id, Reply.of("deals.done.closed", status=status_text(deal.status),
+                                          **deal_args(deal)))
+        commit(uow)
+    return done
+
+
+def remove_partner(services: Services, actor: Actor, command: RemovePartner) -> DealDone:
+    """A GS (or admin) removes the partner from a deal (e.g. after a breach). The partner is
+    told the reason: the rules promise feedback on a removal."""
+    require(actor, Action.REMOVE_PARTNER)
+    reason = command.reason.strip()[:1000]
+    if not reason:
+        raise usage_refusal("remove", "deals.problem.remove_reason")
+    now = services.now()
+    with services.uow(actor=actor.user_id) as uow:
+        deal = named_deal(uow, actor, command.deal, usage="remove")
+        if deal.partner_org_id is None:
+            raise Refused(Reply.refusal("deals.error.no_partner", deal=deal.id))
+        if not deal.is_open:
+            raise not_open(deal)
+        deal.status = DealStatus.REMOVED
+        deal.updated_at = now
+        stop_clocks(uow, deal, now, ClockState.CANCELLED, owed_by=Party.PARTNER)
+        refresh_card(uow, deal.id)
+        person = person_of(uow, actor)
+        told = Text("deals.dm.removed", {"gs": mention(person), "reason": Typed(reason),
+                                         **deal_args(deal)})
+        for member in uow.directory.partner_people(deal.partner_org_id):
+            queue(uow, Outgoing(f"deal:{deal.id}:removed:{member.id}", ToPerson(member.id),
+                                (told,), deal_id=deal.id))
+        done = DealDone(deal.id, Reply.of("deals.done.removed", reason=Typed(reason),
+                                          **deal_args(deal)))
+        commit(uow)
+    return done
+
+
+def record_poi(services: Services, actor: Actor, command: RecordPoi) -> DealDone:
+    """Record a POI confirmation link's status; a signed POI meets the POI clock."""
+    require(actor, Action.UPDATE_POI)
+    now = services.now()
+    with services.uow(actor=actor.user_id) as uow:
+        deal = named_deal(uow, actor, command.deal, usage="poi")
+        require(actor, Action.UPDATE_POI, deal)
+        signed_on = command.signed_on
+        if command.status is PoiStatus.SIGNED and signed_on is None:
+            signed_on = now.astimezone(actor.tz).date()
+        uow.pois.add(Poi(deal_id=deal.id, status=command.status, signed_on=signed_on,
+                         names_partner_onboarding=command.names_partner_onboarding,
+                         url=command.url, recorded_by_id=actor.person_id, recorded_at=now))
+        if command.status is PoiStatus.SIGNED:
+            stop_clocks(uow, deal, now, ClockState.MET, kinds=("poi",))
+        refresh_card(uow, deal.id)
+        done = DealDone(deal.id, Reply.of(
+            f"deals.done.poi.{command.status.value}",
+            date=signed_on.isoformat() if signed_on else "", **deal_args(deal)))
+        commit(uow)
+    return done
