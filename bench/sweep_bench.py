@@ -346,7 +346,8 @@ def reference_scan(services: Services, now: datetime) -> tuple[set[int], int]:
     Clocks are read 5,000 at a time (in id order, keyset paging) with their deals and their
     facts (absences, extensions), each rule clock rebuilt as the sweep does
     (`Batch.rule_clock`) and planned with `plan`; a clock is due when a step after its last
-    one (`escalation_step`) falls at or before `now`, as the sweep decides. The ids found, and how many clocks were scanned.
+    one (`escalation_step`) falls at or before `now`, as the sweep decides. The ids found, and
+    how many clocks were scanned.
     """
     found: set[int] = set()
     scanned = last = 0

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.messages import Button, Outgoing, Text, ToChannel, ToPerson, ToThread, Typed
+from bot.messages import Button, Outgoing, Param, Text, ToChannel, ToPerson, ToThread, Typed
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.escalation import Action, Audience, PlannedStep
@@ -102,7 +102,7 @@ def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep
             clock: RulesClock, left: timedelta) -> None:
     kind = _kind(row)
     hours = int(left.total_seconds() // 3600)
-    params = {"company": Typed(deal.company), "due": row.due_at}
+    params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
     names = REMINDER_BUTTONS if kind == "response" else ()
     thread = batch.threads.get(deal.id)
     if Audience.THREAD in step.audience and thread is not None:
