@@ -22,7 +22,7 @@ def test_each_gs_gets_one_digest_of_their_running_clocks_a_day() -> None:
     assert gs_digests(world.services, "JP").digests == 1
     [digest] = world.queued()
     assert digest.to == ToPerson(world.people["hiro"].id)
-    assert digest.key == "digest:gs:%d:2025-12-01" % world.people["hiro"].id
+    assert digest.key == f"digest:gs:{world.people['hiro'].id}:2025-12-01"
     assert digest.lines[0].key == "digest.gs.head" and digest.lines[0].count == 2
     assert [line.params["company"] for line in digest.lines[1:]] == [Typed("Beta KK"),
                                                                      Typed("Alpha KK")]
