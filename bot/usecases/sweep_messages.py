@@ -24,22 +24,17 @@ DIGEST_LINES = 20
 DIGEST_COMPANY_CHARS = 40
 REMINDER_BUTTONS = ("bant_open", "ooo_open", "extension_open")
 BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss")
-_BUTTONS: dict[tuple[int, tuple[str, ...]], tuple[Button, ...]] = {}
+_LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 
 def buttons(deal_id: int, names: tuple[str, ...]) -> tuple[Button, ...]:
     """The named buttons (`bant_open`, ..., `breach_remove` with its confirmation), each
     carrying the deal id."""
-    key = (deal_id, names)
-    if key not in _BUTTONS:
-        if len(_BUTTONS) > 10_000:
-            _BUTTONS.clear()
-        _BUTTONS[key] = tuple(
-            Button(name, Text(f"button.{name}"), str(deal_id),
-                   style="danger" if name == "breach_remove" else None,
-                   confirm="breach.confirm" if name == "breach_remove" else None)
-            for name in names)
-    return _BUTTONS[key]
+    value = str(deal_id)
+    return tuple(Button(name, _LABELS.get(name) or Text(f"button.{name}"), value,
+                        style="danger" if name == "breach_remove" else None,
+                        confirm="breach.confirm" if name == "breach_remove" else None)
+                 for name in names)
 
 
 def _owners(batch: Batch, deal: Deal, row: Clock) -> list[Person]:
