@@ -15,7 +15,7 @@ times are whole minutes, so a plan per minute serves them all).
 Measured, in this order:
 
 1. the sweep: one `sweep(services, limit=1000)` call at that instant, timed whole, with the time
-   inside its claims (`claim_due_clocks`) shown apart; every due clock must be acted on;
+   inside its claims (`clocks.claim_due`) shown apart; every due clock must be acted on;
 2. delivery: `deliver_due` in a loop until it sends nothing, with `services.pacer = Pacer(0)`,
    to the fake Slack Web API (`tests.fakes.slack.FakeSlack`, no latency) on loopback; messages per
    second, and every message checked to have reached the fake;
@@ -60,13 +60,13 @@ from backends import bench_engine, parse_backends
 from slack_sdk import WebClient
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 
-import bot.usecases.sweep as sweep_module
-from bot.bootstrap import Services, bootstrap
+from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.outbox import deliver_due
 from bot.pacing import Pacer
-from bot.usecases.clock_facts import load_clock_facts, rules_clock
+from bot.services import Services
 from bot.usecases.sweep import sweep
+from bot.usecases.sweep_batch import load_batch
 from rules import clocks as rc
 from rules.escalation import plan
 from rules.regions import RegionDirectory
@@ -82,6 +82,7 @@ from storage.models import (
     Person,
     Region,
 )
+from storage.repositories import SqlClockRepository
 from tests.fakes.slack import FakeSlack
 
 NOW = datetime(2025, 6, 12, 3, 0, tzinfo=UTC)  # Thu 12 Jun 2025 12:00 JST, no holiday near
@@ -304,9 +305,10 @@ def analyze(engine: Engine) -> None:
 
 @contextmanager
 def timed_claims() -> Iterator[list[tuple[float, float, int]]]:
-    """(start, end, ids) of every `claim_due_clocks` the sweep makes while the block runs."""
+    """(start, end, ids) of every claim (`clocks.claim_due`) the sweep makes while the block
+    runs (the commit that follows each claim is not counted)."""
     spans: list[tuple[float, float, int]] = []
-    original: Callable[..., list[int]] = getattr(sweep_module, "claim_due_clocks")  # noqa: B009
+    original: Callable[..., list[int]] = getattr(SqlClockRepository, "claim_due")  # noqa: B009
 
     def timed(*args: Any, **kwargs: Any) -> list[int]:
         began = time.perf_counter()
@@ -314,11 +316,11 @@ def timed_claims() -> Iterator[list[tuple[float, float, int]]]:
         spans.append((began, time.perf_counter(), len(ids)))
         return ids
 
-    setattr(sweep_module, "claim_due_clocks", timed)  # noqa: B010 - patched for the run only
+    setattr(SqlClockRepository, "claim_due", timed)  # noqa: B010 - patched for the run only
     try:
         yield spans
     finally:
-        setattr(sweep_module, "claim_due_clocks", original)  # noqa: B010
+        setattr(SqlClockRepository, "claim_due", original)  # noqa: B010
 
 
 def deliver_all(services: Services, slack: FakeSlack, limit: int) -> tuple[int, int, int, float]:
@@ -343,10 +345,11 @@ def deliver_all(services: Services, slack: FakeSlack, limit: int) -> tuple[int, 
 def reference_scan(services: Services, now: datetime) -> tuple[set[int], int]:
     """REFERENCE, not Coseller's code: every running clock loaded and its plan checked in Python.
 
-    Clocks are read 5,000 at a time (in id order, keyset paging) with their deals and their facts (absences,
-    extensions), each rule clock rebuilt with `rules_clock` and planned with `plan`; a clock is
-    due when a step after its last one (`escalation_step`) falls at or before `now`, as the sweep
-    decides. The ids found, and how many clocks were scanned.
+    Clocks are read 5,000 at a time (in id order, keyset paging) with their deals and their
+    facts (absences, extensions), each rule clock rebuilt as the sweep does
+    (`Batch.rule_clock`) and planned with `plan`; a clock is due when a step after its last
+    one (`escalation_step`) falls at or before `now`, as the sweep decides. The ids found, and
+    how many clocks were scanned.
     """
     found: set[int] = set()
     scanned = last = 0
@@ -358,12 +361,10 @@ def reference_scan(services: Services, now: datetime) -> tuple[set[int], int]:
                 .limit(REFERENCE_BATCH)))
             if not rows:
                 break
-            deals = {d.id: d for d in session.scalars(select(Deal).where(
-                Deal.id.in_({r.deal_id for r in rows})))}
-            facts = load_clock_facts(uow, rows, deals)
+            batch = load_batch(uow, rows)
             for row in rows:
-                deal = deals.get(row.deal_id)
-                built = rules_clock(row, deal, facts, services.regions) if deal else None
+                deal = batch.deals.get(row.deal_id)
+                built = batch.rule_clock(row, deal, services.regions) if deal else None
                 if built is None:
                     continue
                 steps = plan(*built)
@@ -429,7 +430,7 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> None:
     _row(f"sweep(limit={args.limit:,}): claim, plan, enqueue",
          f"{took:8.2f} s  {report.acted / took:>9,.0f} clocks/s  (target < {TARGET_S:.0f} s: "
          f"{verdict})")
-    _row("  of which in claim_due_clocks",
+    _row("  of which in clocks.claim_due",
          f"{claiming:8.2f} s  ({len(spans)} claims: " + " ".join(str(n) for *_, n in spans) + ")")
     if handling:
         _row("  load, plan, write one batch (median, max)",

@@ -17,14 +17,14 @@ channel or forge a link).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
-    from storage.unit_of_work import UnitOfWork
+    from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork
 
 __all__ = [
     "Button",
@@ -42,6 +42,7 @@ __all__ = [
     "decode",
     "encode",
     "queue",
+    "queue_many",
 ]
 
 RENDER = "message"  # the outbox renderer of every typed message
@@ -265,3 +266,15 @@ def queue(uow: UnitOfWork, message: Outgoing) -> bool:
     """Queue `message` in the unit of work's transaction; False when its key was queued before."""
     return uow.outbox.enqueue(key=message.key, channel=conversation(message),
                               payload=encode(message), at=message.at or uow.now())
+
+
+def queue_many(uow: AbstractUnitOfWork, messages: Iterable[Outgoing], *,
+               at: datetime | None = None) -> int:
+    """Queue many messages in one statement (the sweep's thousands); a key queued before is
+    skipped. `at` is when they were queued (default: the unit of work's now); the number given."""
+    now = at or uow.now()
+    rows = [{"idempotency_key": m.key, "team_id": None, "channel": conversation(m),
+             "thread_ts": None, "payload": encode(m), "state": "pending", "attempts": 0,
+             "next_attempt_at": m.at or now, "created_at": now} for m in messages]
+    uow.outbox.enqueue_many(rows)
+    return len(rows)

@@ -27,12 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from bot.messages import decode
+from bot.messages import Outgoing, Text, ToPerson, decode, queue
 from bot.pacing import Pacer
 from bot.usecases.audience import NoThreadYet, destination
+from bot.usecases.cards import card_facts
+from bot.views.deal_card import card_message
 from bot.views.messages import message_args
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import DealThread, OutboxMessage, OutboxState
@@ -100,7 +101,7 @@ def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str 
                               team_id=team_id)
 
 
-RENDERER_MODULES = ("bot.views.deal_card", "bot.views.home")
+RENDERER_MODULES: tuple[str, ...] = ()  # modules registering further renderers on import
 
 
 def _load_renderers() -> None:
@@ -114,8 +115,17 @@ def _load_renderers() -> None:
             log.debug("no renderer module %s", name)
 
 
+@renderer("deal_card")
+def render_deal_card(services: Services, uow: UnitOfWork, payload: dict[str, Any]
+                     ) -> tuple[str, dict[str, Any]]:
+    """The deal card as it is now: its facts (`bot.usecases.cards.card_facts`) drawn by the
+    card view; posted the first time, then edited in place."""
+    return card_message(card_facts(uow, int(payload["deal_id"])),
+                        default_channel=services.settings.deal_channel)
+
+
 def _thread(uow: UnitOfWork, deal_id: int) -> DealThread:
-    thread = uow.session.get(DealThread, deal_id)
+    thread = uow.deals.thread(deal_id)
     if thread is None or thread.thread_ts is None:
         raise NotReady(f"deal {deal_id} has no thread yet")
     return thread
@@ -182,7 +192,7 @@ def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any])
     _release(message)
     payload = message.payload
     if payload.get("render") == "deal_card" and message.slack_ts:
-        thread = uow.session.get(DealThread, int(payload["deal_id"]))
+        thread = uow.deals.thread(int(payload["deal_id"]))
         if thread is not None and thread.card_ts is None:
             thread.card_ts = thread.thread_ts = message.slack_ts
             thread.channel_id = str(result.get("channel") or thread.channel_id)
@@ -233,23 +243,17 @@ def _alert_admins(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> Non
     """A message given up on: every admin is told (unless it was itself such an alert)."""
     if message.idempotency_key.startswith("dead:"):
         return
-    from bot.i18n import t
     from rules.vocabulary import Role
 
     for admin in uow.directory.staff(Role.ADMIN):
-        lang = admin.locale if admin.locale in ("en", "ja") else "en"
-        text = t("outbox.dead", lang, key=message.idempotency_key,
-                 error=message.last_error or "-", attempts=message.attempts)
-        enqueue(uow, key=f"dead:{message.id}:{admin.id}", at=now,
-                payload={"method": "chat.postMessage", "dm": admin.slack_user_id,
-                         "args": {"text": text}})
+        queue(uow, Outgoing(f"dead:{message.id}:{admin.id}", ToPerson(admin.id), (Text(
+            "outbox.dead", {"key": message.idempotency_key, "error": message.last_error or "-",
+                            "attempts": message.attempts}),), at=now))
 
 
 def _earlier_pending(uow: UnitOfWork, message: OutboxMessage) -> bool:
     """Whether an older message of the same conversation still waits (order is kept)."""
-    return uow.session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.channel == message.channel, OutboxMessage.id < message.id,
-        OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
+    return uow.outbox.earlier_pending(message)
 
 
 def _reconcile(client: WebClient, message: OutboxMessage, method: str,
@@ -318,10 +322,7 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
 def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
                  pacer: Pacer, done: Delivery) -> None:
     with services.uow(actor="outbox") as uow:
-        message = uow.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.id == message_id,
-                                        OutboxMessage.claimed_by == token)
-            .with_for_update())
+        message = uow.outbox.claimed(message_id, token)
         if message is None or message.state is not OutboxState.PENDING:
             return
         if _earlier_pending(uow, message):
@@ -396,8 +397,7 @@ def _give_up_for_now(services: Services, uow: UnitOfWork, message: OutboxMessage
 
 def pending_count(uow: UnitOfWork) -> int:
     """How many messages wait to be sent."""
-    return len(uow.session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.state == OutboxState.PENDING)).all())
+    return uow.outbox.pending_count()
 
 
 class OutboxPump:

@@ -20,13 +20,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Clock, OutboxMessage
 
-__all__ = ["DEFAULT_LEASE", "claim_due_clocks", "claim_outbox", "release_clocks"]
+__all__ = ["DEFAULT_LEASE", "claim_due_clocks", "claim_due_clocks_in", "claim_outbox", "release_clocks"]
 
 DEFAULT_LEASE = timedelta(minutes=5)
 
 
 def _claim(factory: sessionmaker[Session], model: Any, *, state_sql: str, due_column: Any,
            now: datetime, limit: int, worker: str, lease: timedelta) -> list[int]:
+    if limit <= 0:
+        return []
+    with factory.begin() as session:
+        return _claim_in(session, model, state_sql=state_sql, due_column=due_column, now=now,
+                         limit=limit, worker=worker, lease=lease)
+
+
+def _claim_in(session: Session, model: Any, *, state_sql: str, due_column: Any,
+              now: datetime, limit: int, worker: str, lease: timedelta) -> list[int]:
     if limit <= 0:
         return []
     free = or_(model.claimed_until.is_(None), model.claimed_until < now)
@@ -41,8 +50,7 @@ def _claim(factory: sessionmaker[Session], model: Any, *, state_sql: str, due_co
     statement = (update(model).where(model.id.in_(candidates.scalar_subquery()))
                  .values(**values).returning(model.id)
                  .execution_options(synchronize_session=False))
-    with factory.begin() as session:
-        return sorted(session.scalars(statement).all())
+    return sorted(session.scalars(statement).all())
 
 
 def claim_due_clocks(factory: sessionmaker[Session], *, now: datetime, limit: int, worker: str,
@@ -50,6 +58,14 @@ def claim_due_clocks(factory: sessionmaker[Session], *, now: datetime, limit: in
     """Claim up to `limit` running clocks whose next action is due; their ids, each to one caller."""
     return _claim(factory, Clock, state_sql="clocks.state = 'running'",
                   due_column=Clock.next_action_at, now=now, limit=limit, worker=worker, lease=lease)
+
+
+def claim_due_clocks_in(session: Session, *, now: datetime, limit: int, worker: str,
+                        lease: timedelta = DEFAULT_LEASE) -> list[int]:
+    """`claim_due_clocks` in the caller's transaction (the claim holds once it commits)."""
+    return _claim_in(session, Clock, state_sql="clocks.state = 'running'",
+                     due_column=Clock.next_action_at, now=now, limit=limit, worker=worker,
+                     lease=lease)
 
 
 def claim_outbox(factory: sessionmaker[Session], *, now: datetime, limit: int, worker: str,

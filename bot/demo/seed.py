@@ -16,12 +16,10 @@ from datetime import timedelta
 from decimal import Decimal
 from importlib import resources
 
-from sqlalchemy import select
-
 from rules.vocabulary import Edition, Motion, Role
 from storage.directory import import_directory
-from storage.models import Deal, DealStatus, DealThread, LineItem, PartnerOrg, Person
-from storage.unit_of_work import UnitOfWork
+from storage.models import Deal, DealStatus, DealThread, LineItem, Person
+from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork
 
 __all__ = ["DEMO_DEALS", "DEMO_TEAM", "DemoDeal", "SeedReport", "demo_directory", "demo_people",
            "seed_demo"]
@@ -91,15 +89,14 @@ def seed_demo(uow: UnitOfWork, *, deal_channel: str = "C0DEALS") -> SeedReport:
                                                 source="bot/demo/directory.toml").changed
     now = uow.now()
     for offset, spec in enumerate(DEMO_DEALS):
-        org = uow.session.scalar(select(PartnerOrg).where(PartnerOrg.name == spec.partner))
+        org = uow.directory.partner(spec.partner) if spec.partner is not None else None
         registrant = uow.directory.person(DEMO_TEAM, spec.registered_by)
         if registrant is None or (spec.partner is not None and org is None):
             raise LookupError(f"demo deal {spec.company}: directory entry missing")
         org_id = org.id if org is not None else None
-        found = uow.session.scalar(select(Deal.id).where(Deal.customer_domain == spec.domain,
-                                                         Deal.partner_org_id == org_id))
+        found = uow.deals.on_domain(spec.domain, org_id)
         if found is not None:
-            report.existing.append(found)
+            report.existing.append(found.id)
             continue
         gs = uow.directory.gs_for(spec.region, "smb")
         deal = Deal(customer_domain=spec.domain, company=spec.company, currency=spec.currency,
@@ -112,16 +109,14 @@ def seed_demo(uow: UnitOfWork, *, deal_channel: str = "C0DEALS") -> SeedReport:
                       for line, edition, mrr in spec.items]
         uow.deals.add(deal, at=now - timedelta(days=len(DEMO_DEALS) - offset))
         ts = _thread_ts(deal)
-        uow.session.add(DealThread(deal_id=deal.id, team_id=DEMO_TEAM, channel_id=deal_channel,
-                                   thread_ts=ts, card_ts=ts))
-        uow.session.flush()
+        uow.deals.add_thread(DealThread(deal_id=deal.id, team_id=DEMO_TEAM,
+                                        channel_id=deal_channel, thread_ts=ts, card_ts=ts))
         report.created.append(deal.id)
     return report
 
 
-def demo_people(uow: UnitOfWork) -> list[Person]:
+def demo_people(uow: AbstractUnitOfWork) -> list[Person]:
     """The demo directory's people, partners first, then GSs, PDMs and admins."""
     order = {Role.PARTNER: 0, Role.GS: 1, Role.PDM: 2, Role.ADMIN: 3}
-    people = uow.session.scalars(select(Person).where(Person.slack_team_id == DEMO_TEAM,
-                                                      Person.active.is_(True))).all()
+    people = uow.directory.active_people(DEMO_TEAM)
     return sorted(people, key=lambda p: (order.get(p.role, 9), p.name))

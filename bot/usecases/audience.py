@@ -7,6 +7,7 @@ speaks one language whoever writes to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,9 +15,10 @@ from bot.i18n import lang_of
 from bot.messages import Reader, Recipient, ToPerson, ToThread
 from rules.vocabulary import Role
 from storage.models import Deal, Person
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["Destination", "NoThreadYet", "destination", "person_reader", "thread_lang", "zone"]
+__all__ = ["Destination", "NoThreadYet", "destination", "person_reader", "thread_lang",
+           "thread_lang_among", "zone"]
 
 
 class NoThreadYet(Exception):  # noqa: N818 - a state to wait out, not a failure
@@ -31,21 +33,30 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _person(uow: UnitOfWork, person_id: int | None) -> Person | None:
+def _person(uow: AbstractUnitOfWork, person_id: int | None) -> Person | None:
     return uow.directory.person_by_id(person_id) if person_id is not None else None
 
 
-def thread_lang(uow: UnitOfWork, deal: Deal) -> str:
+def thread_lang(uow: AbstractUnitOfWork, deal: Deal) -> str:
     """The language of a deal's thread: the registering partner's, else that of the deal's
     partner (an offered deal), else the GS's, else English."""
     registrant = _person(uow, deal.registered_by_id)
     if registrant is not None and registrant.role is Role.PARTNER:
+        return thread_lang_among(registrant, (), None)
+    partners = uow.directory.partner_people(deal.partner_org_id) \
+        if deal.partner_org_id is not None else ()
+    return thread_lang_among(registrant, partners, _person(uow, deal.gs_id))
+
+
+def thread_lang_among(registrant: Person | None, partners: Sequence[Person],
+                      gs: Person | None) -> str:
+    """`thread_lang` from people already loaded (the sweep's batches): the registrant when a
+    partner, else the first of the deal's partner people (active partners, by id), else the
+    GS, else English."""
+    if registrant is not None and registrant.role is Role.PARTNER:
         return lang_of(registrant.locale)
-    partner = next(iter(uow.directory.partner_people(deal.partner_org_id)), None) \
-        if deal.partner_org_id is not None else None
-    if partner is not None:
-        return lang_of(partner.locale)
-    gs = _person(uow, deal.gs_id)
+    if partners:
+        return lang_of(partners[0].locale)
     return lang_of(gs.locale) if gs is not None else "en"
 
 
@@ -65,7 +76,7 @@ class Destination:
     dm_user: str | None = None      # a direct message to this Slack user
 
 
-def destination(uow: UnitOfWork, to: Recipient) -> Destination:
+def destination(uow: AbstractUnitOfWork, to: Recipient) -> Destination:
     """Where `to` is now (`NoThreadYet` while a deal's card is unsent)."""
     if isinstance(to, ToThread):
         deal = uow.deals.get(to.deal_id)

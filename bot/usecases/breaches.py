@@ -3,42 +3,49 @@ deal flow), or dismiss the breach, which takes it off the partner's record (audi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from bot.i18n import t
-from bot.outbox import enqueue
-from bot.permissions import Action, allowed
+from bot.messages import Outgoing, Refused, Reply, Text, ToThread, Typed, queue
+from bot.permissions import Action
 from bot.usecases.cards import refresh_card
-from bot.usecases.followup import thread_lang
-from storage.models import Breach, Deal
+from bot.usecases.policy import refusal
 
 if TYPE_CHECKING:
     from bot.context import Actor
     from bot.services import Services
 
-__all__ = ["dismiss_breach"]
+__all__ = ["DismissBreach", "dismiss_breach", "require_breach_role"]
 
 
-def dismiss_breach(services: Services, actor: Actor, deal_id: int) -> str:
-    """Dismiss the deal's latest breach; the message key of the outcome for the actor."""
-    if not allowed(actor.role, Action.DISMISS_BREACH):
-        return "breach.not_allowed"
+@dataclass(frozen=True)
+class DismissBreach:
+    """Dismiss the latest breach of a deal."""
+
+    deal_id: int
+
+
+def require_breach_role(actor: Actor, action: Action) -> None:
+    """Go on only if `actor` may act on a breach this way (GSs and admins); else `Refused`,
+    with the breach notice's own refusal."""
+    if refusal(actor, action) is not None:
+        raise Refused(Reply.refusal("breach.not_allowed"))
+
+
+def dismiss_breach(services: Services, actor: Actor, command: DismissBreach) -> Reply:
+    """Dismiss the deal's latest breach: it leaves the partner's record, the thread is told
+    and the card refreshed. `Refused` when not allowed, or when there is no such breach."""
+    require_breach_role(actor, Action.DISMISS_BREACH)
     with services.uow(actor=actor.user_id) as uow:
-        deal = uow.session.get(Deal, deal_id)
+        deal = uow.deals.find(command.deal_id)
         if deal is None:
-            return "breach.no_deal"
-        breach = uow.session.scalar(select(Breach).where(Breach.deal_id == deal_id)
-                                    .order_by(Breach.occurred_at.desc()).limit(1))
+            raise Refused(Reply.refusal("breach.no_deal"))
+        breach = uow.breaches.latest_for_deal(deal.id)
         if breach is None:
-            return "breach.none"
-        uow.session.delete(breach)
-        lang = thread_lang(uow, deal)
-        enqueue(uow, key=f"breach:{breach.id}:dismissed",
-                payload={"method": "chat.postMessage", "thread_of": deal.id,
-                         "args": {"text": t("breach.dismissed_thread", lang,
-                                            name=actor.name or actor.user_id)}})
+            raise Refused(Reply.refusal("breach.none"))
+        uow.breaches.remove(breach)
+        queue(uow, Outgoing(f"breach:{breach.id}:dismissed", ToThread(deal.id), (Text(
+            "breach.dismissed_thread", {"name": Typed(actor.name or actor.user_id)}),)))
         refresh_card(uow, deal.id)
         uow.commit()
-    return "breach.dismissed"
+    return Reply.of("breach.dismissed")

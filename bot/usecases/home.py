@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from bot.context import Actor
 from rules.vocabulary import Motion, PartnerKind, Role, Tier
-from storage.models import Breach, Clock, ClockState, Deal, DealStatus, PartnerOrg, Party
-from storage.unit_of_work import UnitOfWork
+from storage.models import Deal, DealStatus, Party
+from storage.unit_of_work import AbstractUnitOfWork
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -98,28 +96,19 @@ def _deal_lines(deals: Sequence[Deal]) -> list[DealLine]:
     return [DealLine(d.id, d.company, d.customer_domain, d.status, d.motion) for d in deals]
 
 
-def _clocks(uow: UnitOfWork, deals: Sequence[Deal]) -> list[ClockLine]:
+def _clocks(uow: AbstractUnitOfWork, deals: Sequence[Deal]) -> list[ClockLine]:
     if not deals:
         return []
     by_id = {d.id: d for d in deals}
-    rows = uow.session.scalars(select(Clock).where(
-        Clock.deal_id.in_(list(by_id)), Clock.state == ClockState.RUNNING)
-        .order_by(Clock.due_at, Clock.id)).all()
+    rows = sorted(uow.clocks.running_for(list(by_id)), key=lambda c: (c.due_at, c.id))
     return [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by, r.due_at)
             for r in rows]
 
 
-def _breaches(uow: UnitOfWork, since: datetime, *, org_id: int | None = None,
+def _breaches(uow: AbstractUnitOfWork, since: datetime, *, org_id: int | None = None,
               gs_id: int | None = None) -> list[BreachLine]:
     """An organisation's breaches, or those on a GS's deals (open or not), since `since`."""
-    query = select(Breach, Deal.company).outerjoin(Deal, Breach.deal_id == Deal.id).where(
-        Breach.occurred_at >= since)
-    if org_id is not None:
-        query = query.where(Breach.partner_org_id == org_id)
-    else:
-        query = query.where(Deal.gs_id == gs_id)
-    rows = uow.session.execute(query.order_by(Breach.occurred_at.desc(), Breach.id.desc())
-                               .limit(50)).all()
+    rows = uow.breaches.recent(since, org_id=org_id, gs_id=gs_id, limit=50)
     return [BreachLine(b.deal_id, company, b.kind, b.occurred_at) for b, company in rows]
 
 
@@ -140,9 +129,7 @@ def home_data(services: Services, actor: Actor) -> HomeData:
             data.clocks.extend(_clocks(uow, deals))
             data.breaches.extend(_breaches(uow, since, gs_id=actor.person_id))
         if actor.role in (Role.PDM, Role.ADMIN) and actor.person_id is not None:
-            orgs = uow.session.scalars(select(PartnerOrg).where(
-                PartnerOrg.pdm_id == actor.person_id).order_by(PartnerOrg.name)).all()
-            for org in orgs:
+            for org in uow.directory.orgs_of_pdm(actor.person_id):
                 deals = uow.deals.for_partner(org.id)
                 data.orgs.append(OrgSummary(org.name, org.kind, org.tier, _deal_lines(deals),
                                             _clocks(uow, deals),

@@ -1,24 +1,25 @@
 """The deal card: one message per deal in the deal channel, edited in place as the deal moves.
 
-    facts = load_card(uow, deal_id)
+    facts = card_facts(uow, deal_id)          # bot.usecases.cards: the one read
     text, blocks = card_blocks(facts, lang=card_lang(facts), viewer=card_viewer(facts),
                                when=slack_date, buttons=True)
 
-The card is a pure function of the rows `load_card` reads (deal, items, partner, GS, clocks, the
-newest BANT update and POI, the decision in the audit log), so any feature that changes one of
-them only calls `bot.usecases.cards.refresh_card`. The outbox renders it at send time (renderer
-`deal_card`): posted the first time (the outbox records its `ts` as the deal's thread), updated
-in place with `chat.update` afterwards.
+The card is a pure function of `CardFacts` (deal, items, partner, GS, clocks, the newest BANT
+update and POI, the decision in the audit log, the thread's language), so any feature that
+changes one of them only calls `bot.usecases.cards.refresh_card`. The outbox renders it at send
+time (its renderer `deal_card` loads the facts and calls `card_message`): posted the first time
+(the outbox records its `ts` as the deal's thread), updated in place with `chat.update`
+afterwards. Nothing here reads storage.
 
 Everything on the card is visible to the deal's partner: it names that partner only, and rule
 answers go through `rules.render` with the partner as the viewer. The language is the
-registering partner's (else the GS's); times are Slack date tokens, shown in each reader's zone.
+thread's (`bot.usecases.audience.thread_lang`); times are Slack date tokens, shown in each
+reader's zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,81 +35,35 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
-from sqlalchemy import select
 
-from bot.i18n import MESSAGES, lang_of, t
-from bot.outbox import renderer
+from bot.i18n import MESSAGES, t
+from bot.usecases.cards import DECISION_STATUSES, CardFacts, card_facts
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer, render
 from rules.eligibility import eligibility
-from rules.facts import Deal as DealFacts
-from rules.facts import Holding, Partner
-from rules.facts import LineItem as ItemFacts
 from rules.money import Money
 from rules.sections import title
-from rules.vocabulary import LineCredit, Role
-from storage.models import (
-    BantUpdate,
-    Clock,
-    ClockState,
-    Deal,
-    DealStatus,
-    DealThread,
-    PartnerOrg,
-    Person,
-    Poi,
-    PoiStatus,
-    ProductLineAssociation,
-    Standing,
-)
+from rules.vocabulary import Role
+from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, Poi, PoiStatus
 
 if TYPE_CHECKING:
-    from bot.services import Services
-    from storage.unit_of_work import UnitOfWork
+    from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "DECISION_STATUSES",
     "CardFacts",
     "card_blocks",
     "card_lang",
+    "card_message",
     "card_viewer",
-    "deal_facts",
     "escape",
     "line_name",
     "load_card",
     "plain_date",
-    "render_deal_card",
     "slack_date",
 ]
 
-DECISION_STATUSES = frozenset({DealStatus.ACCEPTED, DealStatus.DECLINED, DealStatus.LAPSED,
-                               DealStatus.WON, DealStatus.LOST, DealStatus.REMOVED})
 When = Callable[[datetime], str]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Who moved the deal to its current status, and when (from the audit log)."""
-
-    actor: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class CardFacts:
-    """Everything a card shows, loaded once."""
-
-    deal: Deal
-    partner: PartnerOrg | None
-    gs: Person | None
-    registrant: Person | None
-    partner_person: Person | None
-    clocks: tuple[Clock, ...]
-    bant: BantUpdate | None
-    poi: Poi | None
-    decision: Decision | None
-    own_lines: tuple[str, ...]
-    thread: DealThread | None
 
 
 def escape(text: str) -> str:
@@ -134,89 +89,19 @@ def line_name(line: str, lang: str, edition: str | None = None) -> str:
     return f"{name} {rules_i18n.text(f'term.edition.{edition}', lang)}" if edition else name
 
 
-def _decision(uow: UnitOfWork, deal: Deal) -> Decision | None:
-    if deal.status not in DECISION_STATUSES:
-        return None
-    for entry in reversed(uow.audit.for_entity(Deal.__tablename__, deal.id)):
-        change = (entry.changes or {}).get("status")
-        if entry.action == "update" and isinstance(change, list) and len(change) == 2 \
-                and change[1] == deal.status.value:
-            return Decision(entry.actor, entry.at)
-    return None
-
-
-def load_card(uow: UnitOfWork, deal_id: int) -> CardFacts:
-    """Read the rows a card shows."""
-    deal = uow.deals.get(deal_id)
-    session = uow.session
-    partner = session.get(PartnerOrg, deal.partner_org_id) if deal.partner_org_id else None
-    gs = session.get(Person, deal.gs_id) if deal.gs_id else None
-    registrant = session.get(Person, deal.registered_by_id) if deal.registered_by_id else None
-    partner_person = None
-    if deal.partner_org_id is not None:
-        partner_person = session.scalars(select(Person).where(
-            Person.partner_org_id == deal.partner_org_id, Person.role == Role.PARTNER,
-            Person.active.is_(True)).order_by(Person.id).limit(1)).first()
-    clocks = session.scalars(select(Clock).where(Clock.deal_id == deal.id)
-                             .order_by(Clock.due_at, Clock.id)).all()
-    bant = session.scalars(select(BantUpdate).where(BantUpdate.deal_id == deal.id)
-                           .order_by(BantUpdate.created_at.desc(), BantUpdate.id.desc())
-                           .limit(1)).first()
-    poi = session.scalars(select(Poi).where(Poi.deal_id == deal.id)
-                          .order_by(Poi.recorded_at.desc(), Poi.id.desc()).limit(1)).first()
-    own: tuple[str, ...] = ()
-    if deal.partner_org_id is not None:
-        own = tuple(session.scalars(select(ProductLineAssociation.line).where(
-            ProductLineAssociation.customer_domain == deal.customer_domain,
-            ProductLineAssociation.partner_org_id == deal.partner_org_id,
-            (ProductLineAssociation.deal_id.is_(None)) | (ProductLineAssociation.deal_id != deal.id),
-        )).all())
-    return CardFacts(deal=deal, partner=partner, gs=gs, registrant=registrant,
-                     partner_person=partner_person,
-                     clocks=tuple(clocks), bant=bant, poi=poi, decision=_decision(uow, deal),
-                     own_lines=own, thread=deal.thread)
+def load_card(uow: AbstractUnitOfWork, deal_id: int) -> CardFacts:
+    """Transitional: `bot.usecases.cards.card_facts` (for callers not yet moved onto it)."""
+    return card_facts(uow, deal_id)
 
 
 def card_lang(facts: CardFacts) -> str:
-    """The registering partner's language, else that of the deal's partner (an offered deal),
-    else the GS's, else English."""
-    if facts.registrant is not None and facts.registrant.role is Role.PARTNER:
-        return lang_of(facts.registrant.locale)
-    if facts.partner_person is not None:
-        return lang_of(facts.partner_person.locale)
-    if facts.gs is not None:
-        return lang_of(facts.gs.locale)
-    return "en"
+    """The card's language: its thread's (`bot.usecases.audience.thread_lang`)."""
+    return facts.lang
 
 
 def card_viewer(facts: CardFacts) -> Viewer:
     """The card's reader: the deal's partner (it is visible in the deal thread)."""
     return Viewer(Role.PARTNER, facts.partner.name if facts.partner else None)
-
-
-def deal_facts(facts: CardFacts) -> tuple[DealFacts, Partner]:
-    """The rulebook's view of the deal: items, own held lines, POI, close date.
-
-    Lines held through another partner are left out on purpose: the card is shown to the
-    deal's partner, who must not learn that another partner is on the customer.
-    """
-    deal = facts.deal
-    items = tuple(ItemFacts(line=i.line, mrr=Money(i.mrr, deal.currency), edition=i.edition)
-                  for i in deal.items)
-    holdings = tuple(Holding(line=line, credited_partner=LineCredit.SELF)
-                     for line in facts.own_lines)
-    signed = facts.poi is not None and facts.poi.status is PoiStatus.SIGNED
-    rules_deal = DealFacts(motion=deal.motion, items=items, customer_holdings=holdings,
-                           poi_signed=signed,
-                           poi_signed_on=facts.poi.signed_on if signed and facts.poi else None,
-                           close_date=deal.expected_close)
-    org = facts.partner
-    partner = Partner() if org is None else Partner(
-        kind=org.kind, tier=org.tier,
-        good_standing=org.standing in (Standing.GOOD, Standing.WARNED),
-        accreditations=frozenset(org.accreditations or ()),
-        local_language_exception=org.local_language_exception)
-    return rules_deal, partner
 
 
 def _mention(user: str | None) -> str:
@@ -239,10 +124,10 @@ def _eligibility_blocks(answer: Answer, lang: str, viewer: Viewer) -> list[Block
                                                              sections=cited))])]
 
 
-def _items_text(deal: Deal, lang: str) -> str:
+def _items_text(deal: Deal, items: tuple[LineItem, ...], lang: str) -> str:
     lines = []
     total = Money.zero(deal.currency)
-    for item in deal.items:
+    for item in items:
         money = Money(item.mrr, deal.currency)
         total = total + money
         edition = item.edition.value if item.edition else None
@@ -371,13 +256,12 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
     if deal.subscription_start is not None:
         fields.append(f"*{t('deals.card.subscription_start', lang)}*\n"
                       f"{rules_i18n.format_date(deal.subscription_start, lang)}")
-    rules_deal, partner_facts = deal_facts(facts)
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=header[:150])),
         SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
         SectionBlock(text=MarkdownTextObject(
-            text=f"*{t('deals.card.items', lang)}*\n{_items_text(deal, lang)}"[:3000])),
-        *_eligibility_blocks(eligibility(rules_deal, partner_facts), lang, viewer),
+            text=f"*{t('deals.card.items', lang)}*\n{_items_text(deal, facts.items, lang)}"[:3000])),
+        *_eligibility_blocks(eligibility(facts.rules_deal, facts.rules_partner), lang, viewer),
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(
             text=f"*{t('deals.card.clocks', lang)}*\n{_clocks_text(facts, lang, when)}"[:3000])),
@@ -394,16 +278,15 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
     return text, [block.to_dict() for block in blocks]
 
 
-@renderer("deal_card")
-def render_deal_card(services: Services, uow: UnitOfWork, payload: dict[str, Any]
-                     ) -> tuple[str, dict[str, Any]]:
-    """The outbox renderer: post the card the first time, then edit it in place."""
-    facts = load_card(uow, int(payload["deal_id"]))
+def card_message(facts: CardFacts, *, default_channel: str) -> tuple[str, dict[str, Any]]:
+    """The card as the outbox sends it (Web API method, arguments): in the thread's language,
+    for its partner, times as Slack date tokens; posted the first time (to the thread's channel,
+    else `default_channel`), then edited in place."""
     lang = card_lang(facts)
     text, blocks = card_blocks(facts, lang=lang, viewer=card_viewer(facts),
                                when=lambda moment: slack_date(moment, lang))
     thread = facts.thread
-    channel = thread.channel_id if thread is not None else services.settings.deal_channel
+    channel = thread.channel_id if thread is not None else default_channel
     if thread is not None and thread.card_ts:
         return "chat.update", {"channel": channel, "ts": thread.card_ts, "text": text,
                                "blocks": blocks}

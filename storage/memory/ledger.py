@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.claims import DEFAULT_LEASE
 from storage.errors import ChangedMeanwhileError
 from storage.memory.directory import _linked
 from storage.memory.store import MemoryStore
@@ -128,6 +129,17 @@ class MemoryClockRepository(ClockRepository):
                 if key not in ("id", "version"):
                     setattr(row, key, value)
             row.version += 1
+
+    def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
+        due = sorted((c for c in self.store.rows(Clock)
+                      if c.state is ClockState.RUNNING and c.next_action_at is not None
+                      and c.next_action_at <= now
+                      and (c.claimed_until is None or c.claimed_until < now)),
+                     key=lambda c: (c.next_action_at, c.id))[:max(0, limit)]
+        for clock in due:
+            clock.claimed_by, clock.claimed_until = worker, now + DEFAULT_LEASE
+            clock.version += 1
+        return sorted(c.id for c in due)
 
 
 class MemoryOutboxRepository(OutboxRepository):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from storage.claims import claim_due_clocks_in
 from storage.errors import ChangedMeanwhileError, NotFoundError
 from storage.models import OPEN_DEAL_STATUSES, Clock, ClockState, Deal, Party
 
@@ -75,6 +76,12 @@ class ClockRepository(ABC):
         """Write each `{"id", "version", column: value...}` where the clock still has that version,
         adding one to it; `ChangedMeanwhileError` if one changed meanwhile (roll back then).
         The sweep's bulk write: one statement per set of columns, not one per clock."""
+
+    @abstractmethod
+    def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
+        """Claim up to `limit` running clocks whose next action is due at `now` for `worker`
+        (a lease; each row to one claimer, `FOR UPDATE SKIP LOCKED` on PostgreSQL); their ids.
+        The claim holds once the unit of work commits."""
 
 
 class SqlClockRepository(ClockRepository):
@@ -159,3 +166,6 @@ class SqlClockRepository(ClockRepository):
                                                     for row in rows])
             if result.rowcount != len(rows):
                 raise ChangedMeanwhileError("a clock")
+
+    def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
+        return claim_due_clocks_in(self.session, now=now, limit=limit, worker=worker)

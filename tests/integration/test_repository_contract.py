@@ -292,6 +292,34 @@ def test_versioned_clock_updates(make: Make, people: Dir) -> None:
         assert uow.clocks.get(clock_id).escalation_step == "24h"
 
 
+def test_due_clocks_are_claimed_once_per_lease(make: Make, people: Dir) -> None:
+    deal = add_deal(make, new_deal(people.acme))
+    with make() as uow:
+        due = [uow.clocks.add(new_clock(deal)) for _ in range(3)]
+        later = uow.clocks.add(new_clock(deal))
+        stopped = uow.clocks.add(new_clock(deal, state=ClockState.MET))
+        for number, row in enumerate(due):
+            row.next_action_at = T0 + timedelta(minutes=number)
+        later.next_action_at = T0 + timedelta(hours=5)
+        stopped.next_action_at = T0
+        uow.commit()
+        ids = [row.id for row in due]
+    now = T0 + timedelta(hours=1)
+    with make() as uow:
+        assert uow.clocks.claim_due(now=now, limit=2, worker="w1") == ids[:2]
+        uow.commit()
+    with make() as uow:
+        assert uow.clocks.claim_due(now=now, limit=10, worker="w2") == ids[2:]
+        assert uow.clocks.claim_due(now=now, limit=10, worker="w3") == []
+        uow.commit()
+    with make() as uow:
+        assert [c.id for c in uow.clocks.claimed(ids, "w1")] == ids[:2]
+        assert uow.clocks.get(ids[0]).claimed_by == "w1"
+    with make() as uow:  # a lease that ran out is claimable again
+        assert uow.clocks.claim_due(now=now + timedelta(minutes=6), limit=10,
+                                    worker="w4") == ids
+
+
 # -- outbox and events ----------------------------------------------------------------------
 
 

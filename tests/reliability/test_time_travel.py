@@ -390,7 +390,8 @@ def test_an_extension_moves_the_next_reminder(services: Services, client: WebCli
     assert sweep(services).acted == 1
     deliver_all(services, client)
     [direct] = [m for m in dms(slack, AIKO) if f"{key}:remind_4h" in str(m.get("metadata"))]
-    assert f"<!date^{int(extended.due_at.timestamp())}^" in str(direct["text"])
+    # a direct message shows the new due time in the reader's own zone (Fri 11:00 in Tokyo)
+    assert "12月5日(金) 11:00" in str(direct["text"])
     clock.now = extended.due_at
     assert sweep(services).breaches == 1
     deliver_all(services, client)

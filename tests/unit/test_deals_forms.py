@@ -21,6 +21,7 @@ from bot.views.deal_card import CardFacts, card_blocks, slack_date
 from bot.views.deal_modals import domain_in, offer_modal, read_form, register_modal
 from rules.answers import Viewer
 from rules.vocabulary import Edition, Motion, Role
+from storage.mapping import deal_facts, partner_facts
 from storage.models import Deal, DealStatus, LineItem, PartnerOrg
 
 REGIONS = ["JP", "US", "US-CA"]
@@ -171,8 +172,9 @@ def test_the_card_is_a_function_of_its_rows() -> None:
                 region_code="JP", version=3, created_at=at, updated_at=at,
                 items=[LineItem(line="sales", edition=Edition.STARTER, mrr=Decimal("2400"))])
     partner = PartnerOrg(id=1, name="Sakura Digital KK")
-    facts = CardFacts(deal=deal, partner=partner, gs=None, registrant=None, partner_person=None,
-                      clocks=(), bant=None, poi=None, decision=None, own_lines=(), thread=None)
+    facts = CardFacts(deal=deal, items=tuple(deal.items), partner=partner, gs=None, clocks=(),
+                      bant=None, poi=None, decision=None, thread=None, lang="en",
+                      rules_deal=deal_facts(deal), rules_partner=partner_facts(partner))
     text, blocks = card_blocks(facts, lang="en", viewer=Viewer(Role.PARTNER, partner.name),
                                when=lambda moment: slack_date(moment, "en"))
     assert "Acme &lt;&amp;&gt; KK" in text

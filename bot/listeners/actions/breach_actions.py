@@ -8,9 +8,11 @@ from bot.i18n import t
 from bot.listeners.actions.clock_actions import open_extension
 from bot.listeners.common import polite, say_private
 from bot.listeners.followup_support import clicked
-from bot.permissions import Action, allowed
-from bot.usecases.breaches import dismiss_breach
+from bot.messages import Reader, Refused
+from bot.permissions import Action
+from bot.usecases.breaches import DismissBreach, dismiss_breach, require_breach_role
 from bot.usecases.deals import DealProblem, remove_partner
+from bot.views.text import render_reply
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -30,8 +32,10 @@ def register(app: App) -> None:
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
-        if not allowed(actor.role, Action.REMOVE_PARTNER):
-            say_private(respond, t("breach.not_allowed", actor.lang))
+        try:
+            require_breach_role(actor, Action.REMOVE_PARTNER)
+        except Refused as refused:
+            say_private(respond, render_reply(refused.reply, Reader(actor.lang, actor.tz)))
             return
         try:
             done = remove_partner(services, actor, deal_id,
@@ -45,8 +49,11 @@ def register(app: App) -> None:
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
-        outcome = dismiss_breach(services, actor, deal_id)
-        say_private(respond, t(outcome, actor.lang))
+        try:
+            reply = dismiss_breach(services, actor, DismissBreach(deal_id))
+        except Refused as refused:
+            reply = refused.reply
+        say_private(respond, render_reply(reply, Reader(actor.lang, actor.tz)))
 
     app.action("breach_extend")(open_extension())
     app.action("breach_remove")(ack=ack_now, lazy=[polite(remove)])

@@ -1,0 +1,167 @@
+"""What the sweep says, as typed messages (`bot.messages`): the reminders of a step, the breach
+and lapse notices, the channel digests of many reminders at once, and the PDM's notice of a
+partner's third breach. Rendered at send time, for the reader where each lands."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.messages import Button, Outgoing, Param, Text, ToChannel, ToPerson, ToThread, Typed
+from bot.usecases.sweep_batch import Batch
+from rules.clocks import Clock as RulesClock
+from rules.escalation import Action, Audience, PlannedStep
+from storage.models import Clock, Deal, Person
+
+__all__ = ["BREACH_BUTTONS", "DIGEST_LINES", "DIGEST_THRESHOLD", "REMINDER_BUTTONS", "act",
+           "digests", "pdm_notices"]
+
+DIGEST_THRESHOLD = 5
+# Slack refuses a section over 3,000 characters: a digest goes out in parts of 20 lines, each
+# line's company name cut to fit (a date token is about 80 characters)
+DIGEST_LINES = 20
+DIGEST_COMPANY_CHARS = 40
+REMINDER_BUTTONS = ("bant_open", "ooo_open", "extension_open")
+BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss")
+_LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
+
+
+def buttons(deal_id: int, names: tuple[str, ...]) -> tuple[Button, ...]:
+    """The named buttons (`bant_open`, ..., `breach_remove` with its confirmation), each
+    carrying the deal id."""
+    value = str(deal_id)
+    return tuple(Button(name, _LABELS.get(name) or Text(f"button.{name}"), value,
+                        style="danger" if name == "breach_remove" else None,
+                        confirm="breach.confirm" if name == "breach_remove" else None)
+                 for name in names)
+
+
+def _owners(batch: Batch, deal: Deal, row: Clock) -> list[Person]:
+    if row.owed_by.value == "gs":
+        gs = batch.person(deal.gs_id)
+        return [gs] if gs is not None else []
+    registered = batch.person(deal.registered_by_id)
+    if registered is not None and registered.partner_org_id == deal.partner_org_id:
+        return [registered]
+    return batch.org_people.get(deal.partner_org_id or -1, [])
+
+
+def _dm(batch: Batch, key: str, person: Person, lines: tuple[Text, ...], deal: Deal, *,
+        names: tuple[str, ...] = ()) -> None:
+    # the key names the Slack user, as it always has (a step's messages stay unique)
+    batch.outgoing.append(Outgoing(f"{key}:dm:{person.slack_user_id}", ToPerson(person.id), lines,
+                                   buttons(deal.id, names) if names else (), deal_id=deal.id))
+
+
+def _kind(row: Clock) -> str:
+    return row.kind if row.kind in ("collaboration", "onboarding", "poi") else "response"
+
+
+def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: RulesClock,
+        left: timedelta) -> None:
+    """Queue (in the batch) the messages of one step."""
+    key = f"clock:{row.id}:{step.key}"
+    kind = _kind(row)
+    company = Typed(deal.company)
+    thread = batch.threads.get(deal.id)
+    if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
+        _remind(batch, key, row, deal, step=step, clock=clock, left=left)
+        return
+    gs = batch.person(deal.gs_id)
+    if step.action is Action.LAPSE:
+        lapsed = (Text("reminder.collaboration.lapsed", {"company": company}),)
+        if thread is not None:
+            batch.outgoing.append(Outgoing(key, ToThread(deal.id), lapsed))
+        for person in [*_owners(batch, deal, row), *([gs] if gs else [])]:
+            _dm(batch, key, person, lapsed, deal)
+        return
+    # a breach: the GS in the thread with what to do, the PDM for onboarding
+    notice = Text(f"reminder.{kind}.breach", {"company": company, "due": row.due_at})
+    if gs is not None:
+        notice = Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
+    if thread is not None:
+        batch.outgoing.append(Outgoing(key, ToThread(deal.id), (notice,),
+                                       buttons(deal.id, BREACH_BUTTONS)))
+    elif gs is not None:
+        _dm(batch, key, gs, (notice,), deal, names=BREACH_BUTTONS)
+    if Audience.PDM in step.audience:
+        org = batch.orgs.get(deal.partner_org_id or -1)
+        pdm = batch.person(org.pdm_id) if org is not None else None
+        if org is not None and pdm is not None:
+            _dm(batch, key, pdm, (Text(f"reminder.{kind}.breach_pdm",
+                                       {"company": company, "partner": Typed(org.name)}),), deal)
+
+
+def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
+            clock: RulesClock, left: timedelta) -> None:
+    kind = _kind(row)
+    hours = int(left.total_seconds() // 3600)
+    params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
+    names = REMINDER_BUTTONS if kind == "response" else ()
+    thread = batch.threads.get(deal.id)
+    if Audience.THREAD in step.audience and thread is not None:
+        message = Outgoing(key, ToThread(deal.id),
+                           (Text(f"reminder.{kind}.thread", params, hours),),
+                           buttons(deal.id, names) if names else ())
+        batch.thread_reminders[f"{thread.channel_id}|{deal.partner_org_id}"].append(
+            (message, deal, row, batch.lang(deal)))
+    dm = (Text(f"reminder.{kind}.dm", params, hours),)
+    for audience in step.audience:
+        if audience is Audience.OWNER:
+            for person in _owners(batch, deal, row):
+                _dm(batch, key, person, dm, deal, names=names)
+        elif audience is Audience.DELEGATE:
+            for absence in clock.delegated:
+                delegate = batch.by_slack_id.get(absence.delegate or "")
+                if absence.covers(step.at) and delegate is not None:
+                    _dm(batch, key, delegate, (Text("reminder.delegate", params, hours),), deal,
+                        names=names)
+        elif audience is Audience.GS:
+            gs = batch.person(deal.gs_id)
+            if gs is not None:
+                _dm(batch, key, gs, dm, deal)
+
+
+def digests(batch: Batch) -> None:
+    """Thread reminders: one by one, or one digest per channel and partner organisation when
+    many fall due at once (in parts of `DIGEST_LINES` lines, under Slack's 3,000 characters)."""
+    for group, items in batch.thread_reminders.items():
+        channel = group.split("|", 1)[0]
+        if len(items) < DIGEST_THRESHOLD:
+            batch.outgoing.extend(message for message, _, _, _ in items)
+            continue
+        langs = [lang for _, _, _, lang in items]
+        lang = max(sorted(set(langs)), key=langs.count)
+        for start in range(0, len(items), DIGEST_LINES):
+            part = items[start:start + DIGEST_LINES]
+            batch.outgoing.append(_digest(group, channel, lang, part))
+
+
+def _digest(group: str, channel: str, lang: str,
+            part: Sequence[tuple[Outgoing, Deal, Clock, str]]) -> Outgoing:
+    keys = sorted(message.key for message, _, _, _ in part)
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    lines = tuple(Text("reminder.digest.line",
+                       {"company": Typed(deal.company[:DIGEST_COMPANY_CHARS]), "due": row.due_at})
+                  for _, deal, row, _ in part)
+    return Outgoing(f"digest:{group}:{digest}", ToChannel(channel, lang),
+                    (Text("reminder.digest.head", {}, len(part)), *lines))
+
+
+def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: datetime) -> None:
+    """A PDM hears when one of their partners reaches `threshold` breaches (`counts`, in the
+    window): one notice per organisation, however many breaches at once."""
+    latest: dict[int, int] = {}
+    for breach in batch.breaches:
+        org_id, clock_id = int(str(breach["partner_org_id"])), int(str(breach["clock_id"]))
+        latest[org_id] = max(latest.get(org_id, 0), clock_id)
+    for org_id, clock_id in sorted(latest.items()):
+        org = batch.orgs.get(org_id)
+        count = int(counts.get(org_id, 0))
+        pdm = batch.person(org.pdm_id) if org is not None else None
+        if org is None or pdm is None or count < threshold:
+            continue
+        batch.outgoing.append(Outgoing(
+            f"pdm:{org.id}:breach:{clock_id}", ToPerson(pdm.id),
+            (Text("reminder.pdm_breaches", {"partner": Typed(org.name)}, count),), at=at))
