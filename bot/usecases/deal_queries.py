@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.messages import Text, Typed
 from bot.permissions import Action
+from bot.usecases.cards import CardFacts, card_facts
 from bot.usecases.deal_support import DealRef, named_deal
 from bot.usecases.policy import require
 
@@ -52,6 +53,7 @@ class DealSummary:
     """The deal the person may see; for staff, the Best Partner Wins case it is in."""
 
     deal_id: int
+    card: CardFacts
     best_partner_wins: Text | None = None
 
 
@@ -83,14 +85,15 @@ def deal_summary(services: Services, actor: Actor, command: ShowDeal) -> DealSum
     with services.uow(actor=actor.user_id) as uow:
         deal = named_deal(uow, actor, command.deal, usage="status")
         require(actor, Action.VIEW_DEAL, deal)
+        card = card_facts(uow, deal.id)
         case = uow.deals.bpw_case(deal.bpw_case_id) if actor.is_staff else None
         if case is None:
-            return DealSummary(deal.id)
+            return DealSummary(deal.id, card)
         others: list[Typed] = []
         for claim in case.claims:
             if claim.deal_id == deal.id:
                 continue
             org = uow.directory.find_org(claim.partner_org_id)
             others.append(Typed(f"{org.name if org else '-'} (#{claim.deal_id})"))
-        return DealSummary(deal.id, Text("deals.summary.best_partner_wins", {
+        return DealSummary(deal.id, card, Text("deals.summary.best_partner_wins", {
             "case": case.id, "others": tuple(others) or "-"}))

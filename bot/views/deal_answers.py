@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 from bot.messages import Reader, Reply
-from bot.views.deal_card import card_blocks, load_card, plain_date
+from bot.views.deal_card import card_blocks, plain_date
 from bot.views.text import render_reply, render_text
 
 if TYPE_CHECKING:
     from bot.context import Actor
-    from bot.services import Services
     from bot.usecases.deal_queries import DealSummary
 
 __all__ = ["reader_of", "reply_text", "status_answer"]
@@ -30,17 +29,12 @@ def reply_text(actor: Actor, reply: Reply) -> str:
     return render_reply(reply, reader_of(actor))
 
 
-def status_answer(services: Services, actor: Actor, summary: DealSummary
-                  ) -> tuple[str, list[dict[str, Any]]]:
+def status_answer(actor: Actor, summary: DealSummary) -> tuple[str, list[dict[str, Any]]]:
     """The deal's card for one reader: no buttons, times in their zone."""
-    # The card's rows are read by the card's own loader (`load_card`) until it moves out of
-    # the view; this is the one read left in the deal views.
-    with services.uow(actor=actor.user_id) as uow:
-        facts = load_card(uow, summary.deal_id)
-        extra: list[Block] = []
-        if summary.best_partner_wins is not None:
-            extra.append(ContextBlock(elements=[MarkdownTextObject(
-                text=render_text(summary.best_partner_wins, reader_of(actor)))]))
-        return card_blocks(facts, lang=actor.lang, viewer=actor.viewer,
-                           when=lambda moment: plain_date(moment, actor.lang, actor.tz),
-                           buttons=False, extra=extra)
+    extra: list[Block] = []
+    if summary.best_partner_wins is not None:
+        extra.append(ContextBlock(elements=[MarkdownTextObject(
+            text=render_text(summary.best_partner_wins, reader_of(actor)))]))
+    return card_blocks(summary.card, lang=actor.lang, viewer=actor.viewer,
+                       when=lambda moment: plain_date(moment, actor.lang, actor.tz),
+                       buttons=False, extra=extra)

@@ -37,7 +37,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import MESSAGES, t
-from bot.usecases.cards import DECISION_STATUSES, CardFacts, card_facts
+from bot.usecases.cards import DECISION_STATUSES, CardFacts
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer, render
 from rules.eligibility import eligibility
@@ -47,7 +47,7 @@ from rules.vocabulary import Role
 from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, Poi, PoiStatus
 
 if TYPE_CHECKING:
-    from storage.unit_of_work import AbstractUnitOfWork
+    pass
 
 __all__ = [
     "DECISION_STATUSES",
@@ -58,7 +58,6 @@ __all__ = [
     "card_viewer",
     "escape",
     "line_name",
-    "load_card",
     "plain_date",
     "slack_date",
 ]
@@ -87,11 +86,6 @@ def line_name(line: str, lang: str, edition: str | None = None) -> str:
     found = rules_i18n.catalog(lang).get(f"term.line.{line}")
     name = found or line.replace("_", " ").title()
     return f"{name} {rules_i18n.text(f'term.edition.{edition}', lang)}" if edition else name
-
-
-def load_card(uow: AbstractUnitOfWork, deal_id: int) -> CardFacts:
-    """Transitional: `bot.usecases.cards.card_facts` (for callers not yet moved onto it)."""
-    return card_facts(uow, deal_id)
 
 
 def card_lang(facts: CardFacts) -> str:

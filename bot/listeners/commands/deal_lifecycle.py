@@ -77,7 +77,7 @@ def _run(function: Any) -> Any:
 def _status(request: _Request, rest: str) -> None:
     summary = deal_summary(request.services, request.actor,
                            ShowDeal(request.deal(parse_status(rest))))
-    request.answer(*status_answer(request.services, request.actor, summary))
+    request.answer(*status_answer(request.actor, summary))
 
 
 def _close(request: _Request, rest: str) -> DealDone:

@@ -8,7 +8,6 @@ import pytest
 from bot.messages import Refused, Text, Typed
 from bot.usecases.deal_queries import (
     DealForm,
-    DealSummary,
     OpenDealForm,
     ShowDeal,
     deal_form,
@@ -52,8 +51,9 @@ def test_staff_learn_of_a_best_partner_wins_case_and_partners_do_not() -> None:
     assert shown.best_partner_wins.key == "deals.summary.best_partner_wins"
     assert shown.best_partner_wins.params["others"] == (
         Typed(f"Northwind Growth LLC (#{northwind.id})"),)
-    assert deal_summary(world.services, world.actor("aiko"), ShowDeal(DealRef(sakura.id))) == \
-        DealSummary(sakura.id)
+    partner_sees = deal_summary(world.services, world.actor("aiko"), ShowDeal(DealRef(sakura.id)))
+    assert partner_sees.deal_id == sakura.id and partner_sees.best_partner_wins is None
+    assert partner_sees.card.deal.id == sakura.id
 
 
 def test_a_partner_sees_only_its_own_deals() -> None:
