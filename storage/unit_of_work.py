@@ -161,7 +161,10 @@ class UnitOfWork(AbstractUnitOfWork):
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self.session.rollback()
+        # close() ends the transaction uncommitted (the database rolls it back) and detaches the
+        # rows; unlike rollback() it does not expire them, so what a use case read stays
+        # readable after the block (a view renders it later)
+        self.outbox.queued = 0
         self.session.close()
 
     def _commit(self) -> None:
