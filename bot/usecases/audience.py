@@ -14,7 +14,7 @@ from bot.i18n import lang_of
 from bot.messages import Reader, Recipient, ToPerson, ToThread
 from rules.vocabulary import Role
 from storage.models import Deal, Person
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["Destination", "NoThreadYet", "destination", "person_reader", "thread_lang", "zone"]
 
@@ -31,11 +31,11 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _person(uow: UnitOfWork, person_id: int | None) -> Person | None:
+def _person(uow: AbstractUnitOfWork, person_id: int | None) -> Person | None:
     return uow.directory.person_by_id(person_id) if person_id is not None else None
 
 
-def thread_lang(uow: UnitOfWork, deal: Deal) -> str:
+def thread_lang(uow: AbstractUnitOfWork, deal: Deal) -> str:
     """The language of a deal's thread: the registering partner's, else that of the deal's
     partner (an offered deal), else the GS's, else English."""
     registrant = _person(uow, deal.registered_by_id)
@@ -65,7 +65,7 @@ class Destination:
     dm_user: str | None = None      # a direct message to this Slack user
 
 
-def destination(uow: UnitOfWork, to: Recipient) -> Destination:
+def destination(uow: AbstractUnitOfWork, to: Recipient) -> Destination:
     """Where `to` is now (`NoThreadYet` while a deal's card is unsent)."""
     if isinstance(to, ToThread):
         deal = uow.deals.get(to.deal_id)
