@@ -9,8 +9,8 @@ import pytest
 
 from bot.followup_syntax import FollowupProblem, parse_discount, parse_extend, parse_ref, split_ref
 from bot.listeners.events.messages import thread_message
-from bot.permissions import Action
 from bot.messages import Reader, Reply
+from bot.permissions import Action
 from bot.usecases.policy import roles
 from bot.views.text import render_reply, render_text, slack_date
 
