@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, ToThread, Typed, queue
-from bot.permissions import Action, allowed
+from bot.permissions import Action
 from bot.usecases.clock_store import next_action_at, rebuild
 from bot.usecases.followup_shared import DealRef, find_deal, refresh, require_open, retrying
 from bot.usecases.followup_shared import person as find_person
-from bot.usecases.policy import require
+from bot.usecases.policy import refusal, require
 from bot.usecases.response_clocks import partner_clock
 from rules import clocks as rc
 from rules.escalation import plan
@@ -62,7 +62,7 @@ class ExtensionForm:
 
 def _action(actor: Actor) -> Action:
     """A GS or admin grants; anyone else may only ask."""
-    return Action.GRANT_EXTENSION if allowed(actor.role, Action.GRANT_EXTENSION) else \
+    return Action.GRANT_EXTENSION if refusal(actor, Action.GRANT_EXTENSION) is None else \
         Action.REQUEST_EXTENSION
 
 
