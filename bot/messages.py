@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
-    from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork
+    from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "Button",
@@ -262,7 +262,7 @@ def conversation(message: Outgoing) -> str:
     return message.to.channel
 
 
-def queue(uow: UnitOfWork, message: Outgoing) -> bool:
+def queue(uow: AbstractUnitOfWork, message: Outgoing) -> bool:
     """Queue `message` in the unit of work's transaction; False when its key was queued before."""
     return uow.outbox.enqueue(key=message.key, channel=conversation(message),
                               payload=encode(message), at=message.at or uow.now())

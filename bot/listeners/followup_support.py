@@ -1,4 +1,6 @@
-"""What the follow-up listeners share: answering the person who acted, after a modal too.
+"""What the follow-up listeners share: answering the person who acted (after a modal too), and
+opening the BANT and out-of-office modals, which a `/deal` subcommand and a reminder's button
+both open, in one way.
 
 A slash command or a button has a `response_url` for the immediate answer; a modal submitted from
 one carries it in its private metadata, so the answer still lands where the person asked. With no
@@ -8,41 +10,42 @@ response URL at all, the answer is a direct message through the outbox.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from bot.listeners.common import actor_of, stranger
-from bot.outbox import enqueue
-from bot.usecases.followup import Notice
-from bot.views.answer import answer_blocks, answer_text
+from bot.listeners.common import actor_of, say_private, stranger
+from bot.messages import Reader, Refused, Reply
+from bot.usecases.absences import open_absence
+from bot.usecases.bant import open_bant
+from bot.usecases.followup_shared import DealRef, tell_actor
+from bot.views.followup_modals import bant_modal, ooo_modal
+from bot.views.text import render_reply
 
 if TYPE_CHECKING:
     from bot.context import Actor
     from bot.services import Services
 
-__all__ = ["action_value", "notice_blocks", "notice_text", "post_response", "tell"]
+__all__ = ["action_value", "answer", "clicked", "meta", "post_response", "reader",
+           "show_bant", "show_ooo", "tell"]
 
 log = logging.getLogger(__name__)
 
 
-def notice_text(notice: Notice, actor: Actor) -> str:
-    """A notice for the actor, in their language and zone (with its rule answer, if any)."""
-    text = notice.text(actor.lang, actor.tz)
-    if notice.answer is not None:
-        text += "\n\n" + answer_text(notice.answer, actor.lang, actor.viewer, actor.tz)
-    return text
+def reader(actor: Actor) -> Reader:
+    """The person who acted, reading alone: their language and zone."""
+    return Reader(actor.lang, actor.tz)
 
 
-def notice_blocks(notice: Notice, actor: Actor) -> list[dict[str, Any]] | None:
-    """Blocks for a notice that carries a rule answer (None for plain text)."""
-    if notice.answer is None:
-        return None
-    head = {"type": "section", "text": {"type": "mrkdwn", "text": notice.text(actor.lang,
-                                                                               actor.tz)}}
-    return [head, *answer_blocks(notice.answer, actor.lang, actor.viewer, actor.tz)]
+def answer(respond: Any, actor: Actor, reply: Reply) -> None:
+    """An ephemeral answer (a refusal, or how it went) to the person who acted."""
+    say_private(respond, render_reply(reply, reader(actor)))
+
+
+def meta(body: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A modal's private metadata: where to answer when it is submitted, and more."""
+    return {"response_url": body.get("response_url"), **extra}
 
 
 def post_response(url: str, text: str, *, blocks: list[dict[str, Any]] | None = None,
@@ -57,20 +60,37 @@ def post_response(url: str, text: str, *, blocks: list[dict[str, Any]] | None = 
     return response.status_code < 400
 
 
-def tell(services: Services, actor: Actor, url: str | None, notice: Notice) -> None:
+def tell(services: Services, actor: Actor, url: str | None, reply: Reply) -> None:
     """Tell the actor how it went: through the response URL, else a direct message."""
-    text = notice_text(notice, actor)
-    blocks = notice_blocks(notice, actor)
-    if url and post_response(url, text, blocks=blocks):
+    if url and post_response(url, render_reply(reply, reader(actor))):
         return
-    with services.uow(actor=actor.user_id) as uow:
-        args: dict[str, Any] = {"text": text}
-        if blocks:
-            args["blocks"] = blocks
-        enqueue(uow, key=f"notice:{actor.user_id}:{uuid.uuid4().hex}",
-                payload={"method": "chat.postMessage", "dm": actor.user_id, "args": args},
-                team_id=actor.team_id)
-        uow.commit()
+    tell_actor(services, actor, reply)
+
+
+def show_bant(services: Services, actor: Actor, where: DealRef, body: dict[str, Any],
+              client: Any, respond: Any) -> None:
+    """Open the BANT modal for the deal (or say why not). Runs inside the ack: a trigger id
+    is good for 3 seconds."""
+    try:
+        form = open_bant(services, actor, where)
+    except Refused as refused:
+        answer(respond, actor, refused.reply)
+        return
+    client.views_open(trigger_id=body.get("trigger_id"), view=bant_modal(
+        actor.lang, deal_id=form.deal_id, company=form.company, latest=form.latest,
+        metadata=meta(body)))
+
+
+def show_ooo(services: Services, actor: Actor, body: dict[str, Any], client: Any,
+             respond: Any) -> None:
+    """Open the out-of-office modal (or say why not), inside the ack."""
+    try:
+        form = open_absence(services, actor)
+    except Refused as refused:
+        answer(respond, actor, refused.reply)
+        return
+    client.views_open(trigger_id=body.get("trigger_id"),
+                      view=ooo_modal(actor.lang, now=form.now, metadata=meta(body)))
 
 
 def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | None, int | None]:

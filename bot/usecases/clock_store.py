@@ -16,16 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.usecases.clock_facts import load_clock_facts, rules_clock
 from rules import clocks as rc
 from rules.calendars import RegionCalendar
 from rules.escalation import plan
 from rules.regions import RegionDirectory
-from rules.vocabulary import Role
-from storage.models import Clock, ClockState, Deal, Party, Person
-from storage.unit_of_work import UnitOfWork
+from storage.models import Clock, ClockState, Deal, Party
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "BANT",
@@ -45,23 +42,21 @@ BANT = "bant"  # started by a BANT prompt; stopped by a BANT update
 RESPONSE_KINDS = (RESPONSE, BANT)
 
 
-def owner_of(uow: UnitOfWork, deal: Deal, owed_by: Party) -> int | None:
+def owner_of(uow: AbstractUnitOfWork, deal: Deal, owed_by: Party) -> int | None:
     """The person a clock is owed by: the deal's GS, or the partner user who registered the deal
     (else the organisation's first active partner user)."""
     if owed_by is Party.GS:
         return deal.gs_id
     if deal.partner_org_id is None:
         return None
-    if deal.registered_by_id is not None:
-        person = uow.session.get(Person, deal.registered_by_id)
-        if person is not None and person.partner_org_id == deal.partner_org_id:
-            return person.id
-    return uow.session.scalar(select(Person.id).where(
-        Person.partner_org_id == deal.partner_org_id, Person.role == Role.PARTNER,
-        Person.active.is_(True)).order_by(Person.id).limit(1))
+    person = uow.directory.find_person(deal.registered_by_id)
+    if person is not None and person.partner_org_id == deal.partner_org_id:
+        return person.id
+    contact = uow.directory.partner_contact(deal.partner_org_id)
+    return contact.id if contact is not None else None
 
 
-def rebuild(uow: UnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal
+def rebuild(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal
             ) -> tuple[rc.Clock, RegionCalendar]:
     """The rule clock behind `row`, from its rows as they are now."""
     facts = load_clock_facts(uow, [row], {deal.id: deal})
@@ -84,7 +79,7 @@ def next_action_at(clock: rc.Clock, calendar: RegionCalendar, *, since: datetime
     return None
 
 
-def start_clock(uow: UnitOfWork, regions: RegionDirectory, deal: Deal, *, kind: str,
+def start_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *, kind: str,
                 owed_by: Party, at: datetime) -> tuple[Clock, rc.Clock, RegionCalendar]:
     """Store a running response clock for `owed_by`, started at `at` (version 1)."""
     row = Clock(deal_id=deal.id, kind=kind, owed_by=owed_by,
@@ -107,7 +102,7 @@ def stop_clock(row: Clock, *, at: datetime) -> ClockState:
     return row.state
 
 
-def recompute(uow: UnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal, *,
+def recompute(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal, *,
               now: datetime) -> tuple[datetime, rc.Clock, RegionCalendar]:
     """Rebuild a running clock from its rows and write back its due time and next action;
     the due time it had before."""
@@ -124,7 +119,7 @@ def recompute(uow: UnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal,
     return before, clock, calendar
 
 
-def running_owed(uow: UnitOfWork, deal_id: int, owed_by: Party,
+def running_owed(uow: AbstractUnitOfWork, deal_id: int, owed_by: Party,
                  kinds: Sequence[str] = RESPONSE_KINDS) -> list[Clock]:
     """A deal's running response clocks owed by one side, oldest first."""
     return [row for row in uow.clocks.running(deal_id)

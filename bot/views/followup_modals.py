@@ -29,8 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import t
-from bot.usecases.followup import BantFields
-from storage.models import BantUpdate
+from bot.usecases.bant import BantFields
 
 __all__ = [
     "BANT_CALLBACK",
@@ -112,7 +111,7 @@ def _instant(values: Values, block_id: str) -> datetime | None:
 BANT_BLOCKS = ("bant_budget", "bant_authority", "bant_need", "bant_timing")
 
 
-def bant_modal(lang: str, *, deal_id: int, company: str, latest: BantUpdate | None,
+def bant_modal(lang: str, *, deal_id: int, company: str, latest: BantFields | None,
                metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The BANT modal, filled with the latest update so that a change is a small edit."""
     blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from bot.context import Actor
 from bot.services import Services
 from bot.usecases.deals import close_deal
-from bot.usecases.followup import file_extension
+from bot.usecases.extensions import FileExtension, file_extension
+from bot.usecases.followup_shared import DealRef
 from bot.usecases.periodic import bant_prompts, ensure_clocks
 from bot.usecases.sweep import sweep
 from rules.vocabulary import Role
@@ -372,8 +373,8 @@ def test_an_extension_moves_the_next_reminder(services: Services, client: WebCli
     assert posted(slack)[f"{key}:remind_24h"] == 1
 
     clock.now = utc(2025, 12, 3, 3, 0)
-    notice = file_extension(services, _gs(services), deal.id, extra=timedelta(hours=24),
-                            reason="customer travelling")
+    notice = file_extension(services, _gs(services), FileExtension(
+        DealRef(deal.id), "customer travelling", extra=timedelta(hours=24)))
     assert notice.ok, notice
     extended = partner_clock(services, deal.id)
     assert extended.due_at == utc(2025, 12, 5, 2, 0)           # Fri 11:00 in Tokyo

@@ -10,7 +10,10 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = [ROOT / "bot" / p for p in ("usecases/followup.py", "syntax/deal.py",
+CODE = [ROOT / "bot" / p for p in ("usecases/response_clocks.py", "usecases/absences.py",
+                                   "usecases/extensions.py", "usecases/bant.py",
+                                   "usecases/discounts.py", "usecases/followup_shared.py",
+                                   "syntax/deal.py", "views/followup_replies.py",
                                    "views/followup_modals.py", "listeners/followup_support.py",
                                    "listeners/commands/deal_followup.py",
                                    "listeners/actions/clock_actions.py",

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.listeners.events.messages import thread_message
+from bot.messages import Reader, Reply
 from bot.permissions import Action
 from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref, split_ref
-from bot.usecases.followup import Notice, roles_text, slack_date
+from bot.usecases.policy import roles
+from bot.views.text import render_reply, render_text, slack_date
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)
@@ -87,8 +89,9 @@ def test_dates_roles_and_notices() -> None:
     token = slack_date(due, "ja", TOKYO)
     assert token.startswith(f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|")
     assert "16:00" in token
-    assert roles_text(Action.GRANT_EXTENSION)("en") == "Growth Specialists or admins"
-    assert "管理者" in roles_text(Action.GRANT_EXTENSION)("ja")
-    notice = Notice("followup.extend.requested", {"gs": "Hiroshi", "due": due})
-    assert "Wed 26 Nov 16:00 JST" in notice.text("en", TOKYO)
-    assert "11月26日(水) 16:00" in notice.text("ja", TOKYO)
+    assert render_text(roles(Action.GRANT_EXTENSION), Reader("en", TOKYO)) == \
+        "Growth Specialists or admins"
+    assert "管理者" in render_text(roles(Action.GRANT_EXTENSION), Reader("ja", TOKYO))
+    reply = Reply.of("followup.extend.requested", gs="Hiroshi", due=due)
+    assert "Wed 26 Nov 16:00 JST" in render_reply(reply, Reader("en", TOKYO))
+    assert "11月26日(水) 16:00" in render_reply(reply, Reader("ja", TOKYO))

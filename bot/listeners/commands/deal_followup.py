@@ -14,19 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private
-from bot.listeners.followup_support import notice_blocks, notice_text
-from bot.permissions import Action, allowed
+from bot.listeners.followup_support import answer, reader, show_bant, show_ooo
+from bot.messages import Refused
 from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref
-from bot.usecases.followup import (
-    Notice,
-    file_extension,
-    find_deal,
-    latest_bant,
-    refusal,
-    request_discount,
-    roles_text,
-)
-from bot.views.followup_modals import bant_modal, ooo_modal
+from bot.usecases.discounts import RequestDiscount, request_discount
+from bot.usecases.extensions import FileExtension, file_extension
+from bot.usecases.followup_shared import DealRef
+from bot.views.followup_replies import reply_blocks, reply_text
 
 if TYPE_CHECKING:
     from bot.context import Actor
@@ -35,15 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["subcommands"]
 
 
-def _where(body: dict[str, Any]) -> dict[str, str | None]:
-    return {"channel": body.get("channel_id"), "thread_ts": body.get("thread_ts")}
-
-
-def _deal_id(services: Services, actor: Actor, ref: int | None, body: dict[str, Any]
-             ) -> int | Notice:
-    with services.uow(actor=actor.user_id) as uow:
-        found = find_deal(uow, actor, ref=ref, **_where(body))
-        return found if isinstance(found, Notice) else found.id
+def _where(body: dict[str, Any], ref: int | None) -> DealRef:
+    return DealRef(ref, body.get("channel_id"), body.get("thread_ts"))
 
 
 def _bant(services: Services, actor: Actor, rest: str,
@@ -54,50 +41,31 @@ def _bant(services: Services, actor: Actor, rest: str,
     except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    with services.uow(actor=actor.user_id) as uow:
-        found = find_deal(uow, actor, ref=ref, **_where(body))
-        if isinstance(found, Notice):
-            say_private(respond, found.text(actor.lang, actor.tz))
-            return
-        problem_notice = refusal(actor, found, Action.UPDATE_BANT)
-        if problem_notice is not None:
-            say_private(respond, problem_notice.text(actor.lang, actor.tz))
-            return
-        view = bant_modal(actor.lang, deal_id=found.id, company=found.company,
-                          latest=latest_bant(uow, found.id),
-                          metadata={"response_url": body.get("response_url")})
-    client.views_open(trigger_id=body.get("trigger_id"), view=view)
+    show_bant(services, actor, _where(body, ref), body, client, respond)
 
 
 def _ooo(services: Services, actor: Actor, rest: str,
          body: dict[str, Any], client: Any, respond: Any) -> None:
     """Runs inside the ack: opens the out-of-office modal."""
     del rest
-    if not allowed(actor.role, Action.REGISTER_ABSENCE):
-        say_private(respond, Notice("error.not_allowed",
-                                    {"roles": roles_text(Action.REGISTER_ABSENCE)}
-                                    ).text(actor.lang))
-        return
-    view = ooo_modal(actor.lang, now=services.now(),
-                     metadata={"response_url": body.get("response_url")})
-    client.views_open(trigger_id=body.get("trigger_id"), view=view)
+    show_ooo(services, actor, body, client, respond)
 
 
 def _extend(services: Services, actor: Actor, rest: str,
             body: dict[str, Any], client: Any, respond: Any) -> None:
     del client
     try:
-        command = parse_extend(rest, actor.tz, services.now())
+        parsed = parse_extend(rest, actor.tz, services.now())
     except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    deal_id = _deal_id(services, actor, command.ref, body)
-    if isinstance(deal_id, Notice):
-        say_private(respond, deal_id.text(actor.lang, actor.tz))
-        return
-    notice = file_extension(services, actor, deal_id, extra=command.extra,
-                            new_due=command.new_due, reason=command.reason)
-    say_private(respond, notice.text(actor.lang, actor.tz))
+    command = FileExtension(_where(body, parsed.ref), parsed.reason, extra=parsed.extra,
+                            new_due=parsed.new_due)
+    try:
+        reply = file_extension(services, actor, command)
+    except Refused as refused:
+        reply = refused.reply
+    answer(respond, actor, reply)
 
 
 def _discount(services: Services, actor: Actor, rest: str,
@@ -108,12 +76,14 @@ def _discount(services: Services, actor: Actor, rest: str,
     except UsageError as problem:
         say_private(respond, problem.text(actor.lang))
         return
-    deal_id = _deal_id(services, actor, ref, body)
-    if isinstance(deal_id, Notice):
-        say_private(respond, deal_id.text(actor.lang, actor.tz))
+    try:
+        done = request_discount(services, actor, RequestDiscount(_where(body, ref), description))
+    except Refused as refused:
+        answer(respond, actor, refused.reply)
         return
-    notice = request_discount(services, actor, deal_id, description)
-    say_private(respond, notice_text(notice, actor), notice_blocks(notice, actor))
+    shown = reader(actor)
+    say_private(respond, reply_text(done.reply, shown, done.answer, actor.viewer),
+                reply_blocks(done.reply, shown, done.answer, actor.viewer))
 
 
 def subcommands(table: dict[str, Subcommand]) -> None:

@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import polite
-from bot.usecases.followup import ThreadMessage, on_thread_message
+from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 
 if TYPE_CHECKING:
     from slack_bolt import App

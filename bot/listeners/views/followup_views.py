@@ -8,20 +8,17 @@ where they started (the response URL kept in the modal), else by direct message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
 from bot.listeners.common import actor_of, polite
-from bot.listeners.followup_support import notice_text, post_response, tell
-from bot.usecases.followup import (
-    Notice,
-    decide_discount,
-    file_extension,
-    partner_clock,
-    record_bant,
-    register_absence,
-)
+from bot.listeners.followup_support import post_response, reader, tell
+from bot.messages import Refused, Reply
+from bot.usecases.absences import RegisterAbsence, check_delegate, register_absence
+from bot.usecases.bant import RecordBant, record_bant
+from bot.usecases.discounts import DecideDiscount, decide_discount
+from bot.usecases.extensions import FileExtension, current_due, file_extension
+from bot.usecases.followup_shared import DealRef
 from bot.views.followup_modals import (
     BANT_CALLBACK,
     DISCOUNT_CALLBACK,
@@ -35,7 +32,7 @@ from bot.views.followup_modals import (
     parse_ooo,
     parse_wording,
 )
-from storage.errors import NotFoundError
+from bot.views.text import render_reply
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -62,38 +59,23 @@ def _deal_id(body: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _running_due(services: Services, deal_id: int | None) -> datetime | None:
-    if deal_id is None:
-        return None
-    with services.uow() as uow:
-        try:
-            deal = uow.deals.get(deal_id)
-        except NotFoundError:  # removed meanwhile: the use case will say so
-            return None
-        row = partner_clock(uow, deal)
-        return row.due_at if row is not None else None
-
-
-def _delegate_error(services: Services, actor: Actor, user: str | None) -> Errors:
-    if not user:
-        return {}
-    if user == actor.user_id:
-        return {"ooo_delegate": Notice("followup.ooo.error_delegate_self").text(actor.lang)}
-    with services.uow() as uow:
-        person = uow.directory.person(actor.team_id, user)
-        if person is None or not person.active:
-            return {"ooo_delegate": Notice("followup.ooo.error_delegate_unknown").text(
-                actor.lang)}
-    return {}
-
-
 def _reject(ack: Any, errors: Errors) -> None:
     ack(response_action="errors", errors=errors)
 
 
-def _done(services: Services, actor: Actor, body: dict[str, Any], notice: Notice) -> None:
+def _url(body: dict[str, Any]) -> str | None:
     url = _meta(body).get("response_url")
-    tell(services, actor, url if isinstance(url, str) else None, notice)
+    return url if isinstance(url, str) and url else None
+
+
+def _done(services: Services, actor: Actor, body: dict[str, Any],
+          decide: Callable[[], Reply]) -> None:
+    """Run the use case and tell the person how it went (or why not)."""
+    try:
+        reply = decide()
+    except Refused as refused:
+        reply = refused.reply
+    tell(services, actor, _url(body), reply)
 
 
 def _person_of(context: Any) -> Actor | None:
@@ -137,7 +119,8 @@ def _bant_work() -> Handler:
         today = services.now().astimezone(actor.tz).date()
         fields, _ = parse_bant(_values(body), actor.lang, today)
         if fields is not None:
-            _done(services, actor, body, record_bant(services, actor, deal_id, fields))
+            command = RecordBant(deal_id, fields)
+            _done(services, actor, body, lambda: record_bant(services, actor, command))
     return save_bant
 
 
@@ -151,7 +134,11 @@ def _ooo_ack() -> Handler:
             return
         entered, errors = parse_ooo(_values(body), actor.lang, services.now())
         if entered is not None:
-            errors = _delegate_error(services, actor, entered.delegate_user)
+            try:
+                check_delegate(services, actor, entered.delegate_user)
+            except Refused as refused:
+                errors = {refused.reply.field or "ooo_delegate":
+                          render_reply(refused.reply, reader(actor))}
         if errors:
             _reject(ack, errors)
             return
@@ -166,9 +153,8 @@ def _ooo_work() -> Handler:
             return
         entered, _ = parse_ooo(_values(body), actor.lang, services.now())
         if entered is not None:
-            _done(services, actor, body, register_absence(
-                services, actor, start=entered.start, end=entered.end,
-                delegate_user=entered.delegate_user))
+            command = RegisterAbsence(entered.start, entered.end, entered.delegate_user)
+            _done(services, actor, body, lambda: register_absence(services, actor, command))
     return save_ooo
 
 
@@ -180,7 +166,7 @@ def _extension_ack() -> Handler:
         if actor is None:
             _stranger(ack, context, "ext_hours")
             return
-        due = _running_due(services, _deal_id(body))
+        due = current_due(services, _deal_id(body))
         _, errors = parse_extension(_values(body), actor.lang, services.now(), due)
         if errors:
             _reject(ack, errors)
@@ -195,12 +181,12 @@ def _extension_work() -> Handler:
         deal_id = _deal_id(body)
         if actor is None or deal_id is None:
             return
-        due = _running_due(services, deal_id)
+        due = current_due(services, deal_id)
         entered, _ = parse_extension(_values(body), actor.lang, services.now(), due)
         if entered is not None:
-            _done(services, actor, body, file_extension(
-                services, actor, deal_id, extra=entered.extra, new_due=entered.new_due,
-                reason=entered.reason))
+            command = FileExtension(DealRef(deal_id), entered.reason, extra=entered.extra,
+                                    new_due=entered.new_due)
+            _done(services, actor, body, lambda: file_extension(services, actor, command))
     return save_extension
 
 
@@ -227,13 +213,16 @@ def _discount_work() -> Handler:
         wording, _ = parse_wording(_values(body), actor.lang)
         if wording is None:
             return
-        notice = decide_discount(services, actor, discount_id, approve=True,
-                                 written=wording)
-        url = meta.get("response_url")
-        if notice.ok and isinstance(url, str) and url and \
-                post_response(url, notice_text(notice, actor), replace=True):
+        try:
+            reply = decide_discount(services, actor,
+                                    DecideDiscount(discount_id, approve=True, written=wording))
+        except Refused as refused:
+            reply = refused.reply
+        url = _url(body)
+        if reply.ok and url and post_response(url, render_reply(reply, reader(actor)),
+                                              replace=True):
             return
-        tell(services, actor, url if isinstance(url, str) else None, notice)
+        tell(services, actor, url, reply)
     return approve_discount
 
 

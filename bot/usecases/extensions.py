@@ -1,0 +1,214 @@
+"""Extensions of the partner's reply: a partner asks for more time and the GS approves or
+declines it; a GS (or an admin) grants it at once. Granted, the clock is rebuilt with it (a clock
+breached meanwhile runs again), the thread is told the new due time and the requester too.
+
+    reply = file_extension(services, actor, FileExtension(DealRef(12), "travel", extra=24h))
+    reply = decide_extension(services, actor, DecideExtension(extension_id, approve=True))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, ToThread, Typed, queue
+from bot.permissions import Action
+from bot.usecases.clock_store import next_action_at, rebuild
+from bot.usecases.followup_shared import DealRef, find_deal, refresh, require_open, retrying
+from bot.usecases.followup_shared import person as find_person
+from bot.usecases.policy import refusal, require
+from bot.usecases.response_clocks import partner_clock
+from rules import clocks as rc
+from rules.escalation import plan
+from storage.models import Clock, ClockState, Deal, Extension, RequestStatus
+from storage.unit_of_work import AbstractUnitOfWork
+
+if TYPE_CHECKING:
+    from bot.context import Actor
+    from bot.services import Services
+
+__all__ = ["DecideExtension", "ExtensionForm", "FileExtension", "current_due",
+           "decide_extension", "file_extension", "open_extension"]
+
+
+@dataclass(frozen=True)
+class FileExtension:
+    """More time on a deal's reply: business hours (`extra`) or a new due time, and why."""
+
+    deal: DealRef
+    reason: str
+    extra: timedelta | None = None
+    new_due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DecideExtension:
+    """The GS's answer to a partner's extension request."""
+
+    extension_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
+class ExtensionForm:
+    """What the extension modal shows: the deal, the reply's due time, and whether it grants."""
+
+    deal_id: int
+    company: str
+    due: datetime
+    granting: bool
+
+
+def _action(actor: Actor) -> Action:
+    """A GS or admin grants; anyone else may only ask."""
+    return Action.GRANT_EXTENSION if refusal(actor, Action.GRANT_EXTENSION) is None else \
+        Action.REQUEST_EXTENSION
+
+
+def _clock(uow: AbstractUnitOfWork, deal: Deal) -> Clock:
+    row = partner_clock(uow, deal)
+    if row is None:
+        raise Refused(Reply.refusal("followup.extend.no_clock", ref=deal.id))
+    return row
+
+
+def open_extension(services: Services, actor: Actor, deal_id: int) -> ExtensionForm:
+    """The extension modal for a deal (`Refused` when the actor may not, or nothing runs)."""
+    with services.uow(actor=actor.user_id) as uow:
+        deal = find_deal(uow, actor, DealRef(deal_id))
+        action = _action(actor)
+        require_open(actor, action, deal)
+        row = _clock(uow, deal)
+        return ExtensionForm(deal.id, deal.company, row.due_at,
+                             granting=action is Action.GRANT_EXTENSION)
+
+
+def current_due(services: Services, deal_id: int | None) -> datetime | None:
+    """When the partner's reply on a deal is due now (None without one): a new due time
+    entered in the modal must be later."""
+    if deal_id is None:
+        return None
+    with services.uow() as uow:
+        deal = uow.deals.find(deal_id)
+        row = partner_clock(uow, deal) if deal is not None else None
+        return row.due_at if row is not None else None
+
+
+def file_extension(services: Services, actor: Actor, command: FileExtension) -> Reply:
+    """A partner asks for more time (the GS is asked to decide); a GS or admin grants it."""
+    def work() -> Reply:
+        with services.uow(actor=actor.user_id) as uow:
+            reply = _file(services, uow, actor, command)
+            uow.commit()
+            return reply
+    return retrying(work)
+
+
+def _file(services: Services, uow: AbstractUnitOfWork, actor: Actor, command: FileExtension
+          ) -> Reply:
+    deal = find_deal(uow, actor, command.deal)
+    action = _action(actor)
+    require_open(actor, action, deal)
+    reason = command.reason.strip()
+    if not reason:
+        raise Refused(Reply.refusal("followup.problem.no_reason"))
+    row = _clock(uow, deal)
+    if command.new_due is not None and command.new_due <= row.due_at:
+        raise Refused(Reply.refusal("followup.extend.not_later", due=row.due_at))
+    now = services.now()
+    extra = command.extra
+    ext = uow.extensions.add(Extension(
+        clock_id=row.id, status=RequestStatus.REQUESTED, reason=reason,
+        requested_by_id=actor.person_id, new_due=command.new_due, requested_at=now,
+        extra_seconds=int(extra.total_seconds()) if extra is not None else None))
+    if action is Action.GRANT_EXTENSION:
+        return _approve(services, uow, actor, ext, row=row, deal=deal, now=now)
+    gs = find_person(uow, deal.gs_id)
+    if gs is None:
+        raise Refused(Reply.refusal("followup.extend.no_gs", ref=deal.id))
+    asked = Text("followup.extend.asked_hours", {"hours": int(extra.total_seconds() // 3600)}) \
+        if extra is not None else \
+        Text("followup.extend.asked_until", {"due": command.new_due or row.due_at})
+    queue(uow, Outgoing(
+        f"extension:{ext.id}:request", ToPerson(gs.id),
+        (Text("followup.extend.request_gs", {
+            "name": actor.name, "company": Typed(deal.company), "ref": deal.id, "asked": asked,
+            "reason": Typed(reason), "due": row.due_at}),),
+        buttons=(Button("extension_approve", Text("followup.button.approve"), str(ext.id),
+                        "primary"),
+                 Button("extension_decline", Text("followup.button.decline"), str(ext.id),
+                        "danger")),
+        deal_id=deal.id))
+    return Reply.of("followup.extend.requested", gs=gs.name, due=row.due_at)
+
+
+def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Extension, *,
+             row: Clock, deal: Deal, now: datetime) -> Reply:
+    clock, calendar = rebuild(uow, services.regions, row, deal)
+    granted_by = actor.name or actor.user_id
+    try:
+        extended = rc.extend(clock, rc.Extension(
+            granted_by=granted_by, reason=ext.reason, granted_at=now,
+            extra=timedelta(seconds=ext.extra_seconds) if ext.extra_seconds else None,
+            new_due=None if ext.extra_seconds else ext.new_due), calendar)
+    except ValueError:
+        raise Refused(Reply.refusal("followup.extend.not_later", due=row.due_at)) from None
+    ext.status = RequestStatus.APPROVED
+    ext.decided_by_id = actor.person_id
+    ext.decided_at = now
+    row.due_at = extended.due_at
+    if row.state is ClockState.BREACHED and row.stopped_at is None and extended.due_at > now:
+        row.state = ClockState.RUNNING  # extended after its breach notice: running again
+        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
+        row.escalation_step = passed[-1] if passed else None  # no stale reminders
+    row.next_action_at = next_action_at(extended, calendar, since=now, done=row.escalation_step)
+    queue(uow, Outgoing(f"extension:{ext.id}:granted", ToThread(deal.id), (
+        Text("followup.extend.thread", {"by": granted_by, "why": Typed(ext.reason or ""),
+                                        "due": extended.due_at}),)))
+    requester = find_person(uow, ext.requested_by_id)
+    if requester is not None and requester.id != actor.person_id:
+        queue(uow, Outgoing(f"extension:{ext.id}:approved:dm", ToPerson(requester.id), (
+            Text("followup.extend.approved_dm", {
+                "by": granted_by, "company": Typed(deal.company), "ref": deal.id,
+                "due": extended.due_at}),), deal_id=deal.id))
+    refresh(uow, deal.id)
+    return Reply.of("followup.extend.granted", due=extended.due_at, ref=deal.id)
+
+
+def decide_extension(services: Services, actor: Actor, command: DecideExtension) -> Reply:
+    """The GS (or an admin) approves or declines a partner's extension request."""
+    require(actor, Action.GRANT_EXTENSION)
+
+    def work() -> Reply:
+        with services.uow(actor=actor.user_id) as uow:
+            reply = _decide(services, uow, actor, command)
+            uow.commit()
+            return reply
+    return retrying(work)
+
+
+def _decide(services: Services, uow: AbstractUnitOfWork, actor: Actor,
+            command: DecideExtension) -> Reply:
+    ext = uow.extensions.find(command.extension_id)
+    if ext is None:
+        raise Refused(Reply.refusal("followup.extend.unknown"))
+    if ext.status is not RequestStatus.REQUESTED:
+        raise Refused(Reply.refusal(f"followup.extend.already_{ext.status.value}"))
+    row = uow.clocks.get(ext.clock_id)
+    deal = uow.deals.get(row.deal_id)
+    if row.state is not ClockState.RUNNING:
+        raise Refused(Reply.refusal("followup.extend.clock_stopped", ref=deal.id))
+    now = services.now()
+    if command.approve:
+        return _approve(services, uow, actor, ext, row=row, deal=deal, now=now)
+    ext.status = RequestStatus.DECLINED
+    ext.decided_by_id = actor.person_id
+    ext.decided_at = now
+    requester = find_person(uow, ext.requested_by_id)
+    if requester is not None:
+        queue(uow, Outgoing(f"extension:{ext.id}:declined:dm", ToPerson(requester.id), (
+            Text("followup.extend.declined_dm", {
+                "by": actor.name, "company": Typed(deal.company), "ref": deal.id,
+                "due": row.due_at}),), deal_id=deal.id))
+    return Reply.of("followup.extend.declined", ref=deal.id)
