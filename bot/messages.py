@@ -22,18 +22,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union
+from zoneinfo import ZoneInfo
+
+from bot.answer_codec import decode_answer, encode_answer
+from rules.answers import Answer, Viewer
+from rules.facts import Partner
+from rules.sections import Section
+from rules.upmarket import CRM_IMPLEMENTATION
+from rules.vocabulary import PartnerKind, Role, Tier
 
 if TYPE_CHECKING:
     from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
+    "Answered",
+    "AssumedPartner",
     "Button",
+    "Closest",
     "Outgoing",
     "Param",
     "Reader",
     "Recipient",
     "Refused",
     "Reply",
+    "Ruling",
     "Text",
     "ToChannel",
     "ToPerson",
@@ -105,13 +117,59 @@ class ToPerson:
 
 @dataclass(frozen=True)
 class ToChannel:
-    """A channel, by Slack id (for messages about no deal)."""
+    """A channel, by Slack id (for messages about no deal), or a thread in it (`thread_ts`:
+    a reply to a message there), read in `lang`."""
 
     channel: str
     lang: str = "en"
+    thread_ts: str | None = None
 
 
 Recipient = ToThread | ToPerson | ToChannel
+
+
+@dataclass(frozen=True)
+class AssumedPartner:
+    """The partner an answer assumed, named under it ("Assuming a Solutions Partner, Gold
+    tier"; `crm`: with the CRM Implementation accreditation)."""
+
+    kind: PartnerKind
+    tier: Tier
+    crm: bool = False
+
+    @classmethod
+    def of(cls, partner: Partner) -> AssumedPartner:
+        """What is said of `partner` beside an answer."""
+        return cls(partner.kind, partner.tier,
+                   partner.is_solutions_partner and CRM_IMPLEMENTATION in partner.accreditations)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A rule answer to show, rendered where it lands through `rules.answers.render` for
+    `viewer` (the one confidentiality door), its times shown in `tz`. Under it: the `before`
+    notes, the answer's own details (a schedule's payouts, a due time for the reader), the
+    partner it assumed, the `after` notes."""
+
+    answer: Answer
+    viewer: Viewer
+    tz: tzinfo | None = None
+    before: tuple[Text, ...] = ()
+    partner: AssumedPartner | None = None
+    after: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Closest:
+    """A question the rules cannot decide from what it says: the sections closest to it and the
+    `/roe` commands that would answer it (`understood`: its topic was recognised)."""
+
+    sections: tuple[Section, ...]
+    commands: tuple[str, ...] = ()
+    understood: bool = True
+
+
+Ruling = Answered | Closest
 
 
 @dataclass(frozen=True)
@@ -125,6 +183,7 @@ class Outgoing:
     buttons: tuple[Button, ...] = ()
     deal_id: int | None = None  # the deal it is about (a person's message may be about one)
     at: datetime | None = None  # not before (default: now)
+    ruling: Ruling | None = None  # a rule answer (or the closest sections), under the lines
 
     def __post_init__(self) -> None:
         if self.deal_id is None and isinstance(self.to, ToThread):
@@ -219,6 +278,8 @@ def _encode_to(to: Recipient) -> dict[str, Any]:
         return {"thread": to.deal_id}
     if isinstance(to, ToPerson):
         return {"person": to.person_id}
+    if to.thread_ts is not None:
+        return {"channel": to.channel, "lang": to.lang, "thread_ts": to.thread_ts}
     return {"channel": to.channel, "lang": to.lang}
 
 
@@ -227,12 +288,45 @@ def _decode_to(raw: dict[str, Any]) -> Recipient:
         return ToThread(int(raw["thread"]))
     if "person" in raw:
         return ToPerson(int(raw["person"]))
-    return ToChannel(str(raw["channel"]), str(raw.get("lang") or "en"))
+    thread_ts = raw.get("thread_ts")
+    return ToChannel(str(raw["channel"]), str(raw.get("lang") or "en"),
+                     str(thread_ts) if thread_ts else None)
+
+
+def _encode_ruling(ruling: Ruling) -> dict[str, Any]:
+    if isinstance(ruling, Closest):
+        return {"closest": [s.value for s in ruling.sections], "commands": list(ruling.commands),
+                "understood": ruling.understood}
+    tz = ruling.tz
+    if tz is not None and not isinstance(tz, ZoneInfo):
+        raise ValueError("a queued answer's zone must be a named zone")
+    partner = ruling.partner
+    return {"answer": encode_answer(ruling.answer),
+            "viewer": {"role": ruling.viewer.role.value, "partner": ruling.viewer.partner},
+            "tz": tz.key if tz is not None else None,
+            "before": [_encode_text(t) for t in ruling.before],
+            "partner": None if partner is None else
+            {"kind": partner.kind.value, "tier": partner.tier.value, "crm": partner.crm},
+            "after": [_encode_text(t) for t in ruling.after]}
+
+
+def _decode_ruling(raw: dict[str, Any]) -> Ruling:
+    if "closest" in raw:
+        return Closest(tuple(Section(s) for s in raw["closest"]),
+                       tuple(str(c) for c in raw["commands"]), bool(raw["understood"]))
+    viewer, partner = raw["viewer"], raw.get("partner")
+    return Answered(
+        decode_answer(raw["answer"]), Viewer(Role(viewer["role"]), viewer.get("partner")),
+        ZoneInfo(raw["tz"]) if raw.get("tz") else None,
+        tuple(_decode_text(t) for t in raw["before"]),
+        None if partner is None else AssumedPartner(PartnerKind(partner["kind"]),
+                                                    Tier(partner["tier"]), bool(partner["crm"])),
+        tuple(_decode_text(t) for t in raw["after"]))
 
 
 def encode(message: Outgoing) -> dict[str, Any]:
     """The outbox payload of a message."""
-    return {
+    payload: dict[str, Any] = {
         "render": RENDER,
         "to": _encode_to(message.to),
         "lines": [_encode_text(line) for line in message.lines],
@@ -240,6 +334,9 @@ def encode(message: Outgoing) -> dict[str, Any]:
                      "style": b.style, "confirm": b.confirm} for b in message.buttons],
         "deal_id": message.deal_id,
     }
+    if message.ruling is not None:
+        payload["ruling"] = _encode_ruling(message.ruling)
+    return payload
 
 
 def decode(key: str, payload: Mapping[str, Any]) -> Outgoing:
@@ -249,7 +346,8 @@ def decode(key: str, payload: Mapping[str, Any]) -> Outgoing:
         lines=tuple(_decode_text(line) for line in payload["lines"]),
         buttons=tuple(Button(b["action_id"], _decode_text(b["label"]), str(b["value"]),
                              b.get("style"), b.get("confirm")) for b in payload["buttons"]),
-        deal_id=payload.get("deal_id"))
+        deal_id=payload.get("deal_id"),
+        ruling=_decode_ruling(payload["ruling"]) if payload.get("ruling") else None)
 
 
 def conversation(message: Outgoing) -> str:

@@ -92,4 +92,5 @@ def destination(uow: AbstractUnitOfWork, to: Recipient) -> Destination:
         person = uow.directory.person_by_id(to.person_id)
         return Destination(person_reader(person), person.slack_team_id,
                            dm_user=person.slack_user_id)
-    return Destination(Reader(to.lang, ZoneInfo("UTC"), shared=True), None, channel=to.channel)
+    return Destination(Reader(to.lang, ZoneInfo("UTC"), shared=True), None, channel=to.channel,
+                       thread_ts=to.thread_ts)

@@ -33,6 +33,7 @@ __all__ = [
     "classify",
     "clean_mention",
     "is_japanese",
+    "question_lang",
 ]
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -206,6 +207,16 @@ class Classified:
 def is_japanese(text: str) -> bool:
     """Whether the text is written in Japanese (kana or kanji)."""
     return bool(JAPANESE.search(text))
+
+
+def question_lang(text: str, fallback: str) -> str:
+    """Japanese for a question written in Japanese, English for one in English words, else the
+    asker's language."""
+    if is_japanese(text):
+        return "ja"
+    if len(re.findall(r"[A-Za-z]{3,}", text)) >= 2:
+        return "en"
+    return fallback
 
 
 def clean_mention(text: str) -> str:

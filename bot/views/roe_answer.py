@@ -1,8 +1,12 @@
-"""Rule answers beyond the plain answer card: the facts assumed, schedule and due-time details,
-a deal's two answers side by side, and the closest sections when a question cannot be decided.
+"""Rule answers for one reader: the plain answer card (`bot.views.answer`) with the facts it
+assumed, a schedule's payouts and a due time, a stored deal's two answers side by side, the
+closest sections when a question cannot be decided, and `/roe help`.
 
-Every answer still goes through `bot.views.answer` (rendered for the viewer: the one
-confidentiality door); this module only adds lines around it.
+    text, blocks = roe_view(answer_roe(services, actor, AskRoe(text)), reader)
+    text, blocks = ruling_view(message.ruling, reader)     # the outbox, at send time
+
+Every answer still goes through `rules.answers.render` for the answer's viewer (the one
+confidentiality door); this module only adds lines around it. It never touches storage.
 """
 
 from __future__ import annotations
@@ -14,22 +18,27 @@ from typing import Any
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot.i18n import t
+from bot.messages import Answered, AssumedPartner, Closest, Reader, Reply, Ruling
+from bot.syntax import COMMANDS, usage_key
+from bot.usecases.answers import DealAnswer, Help, RoeResult
 from bot.views.answer import answer_blocks, answer_text
+from bot.views.text import escape, render_reply, render_text, slack_date
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer
-from rules.facts import Partner
 from rules.money import Money
 from rules.sections import Section, title
-from rules.upmarket import CRM_IMPLEMENTATION
 
 __all__ = [
     "Notes",
     "answer_reply",
+    "answered_view",
     "closest_reply",
     "deal_reply",
     "details",
+    "help_text",
     "partner_note",
-    "slack_date",
+    "roe_view",
+    "ruling_view",
     "term",
 ]
 
@@ -41,18 +50,11 @@ def term(kind: str, value: str, lang: str) -> str:
     return rules_i18n.text(f"term.{kind}.{value}", lang)
 
 
-def slack_date(moment: datetime, lang: str) -> str:
-    """Slack's date token: every reader of a channel message sees it in their own zone."""
-    fallback = rules_i18n.format_datetime(moment, lang)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
-def partner_note(partner: Partner, lang: str) -> str:
+def partner_note(partner: AssumedPartner, lang: str) -> str:
     """"Assuming a Solutions Partner, Gold tier" (and its accreditation), shown with an answer."""
-    crm = partner.is_solutions_partner and CRM_IMPLEMENTATION in partner.accreditations
     return t("roe.assumed_partner", lang, kind=term("kind", partner.kind.value, lang),
              tier=term("tier", partner.tier.value, lang),
-             crm=t("roe.assumed_crm", lang) if crm else "")
+             crm=t("roe.assumed_crm", lang) if partner.crm else "")
 
 
 def details(answer: Answer, lang: str, *, reader_tz: tzinfo | None, shown_tz: tzinfo | None,
@@ -73,7 +75,8 @@ def details(answer: Answer, lang: str, *, reader_tz: tzinfo | None, shown_tz: tz
         due = fields["due_at"]
         assert isinstance(due, datetime)
         if in_channel:
-            notes.append(t("roe.detail.due_everyone", lang, due=slack_date(due, lang)))
+            notes.append(t("roe.detail.due_everyone", lang,
+                           due=slack_date(due, lang, shown_tz or due.tzinfo)))
         elif reader_tz is not None and shown_tz is not None and \
                 due.astimezone(reader_tz).utcoffset() != due.astimezone(shown_tz).utcoffset():
             notes.append(t("roe.detail.due_yours", lang,
@@ -132,3 +135,63 @@ def closest_reply(sections: Sequence[Section], commands: Sequence[str], lang: st
                    ContextBlock(elements=[MarkdownTextObject(text=asks)]).to_dict()]
         texts.append(asks)
     return "\n".join(texts), blocks
+
+
+# -- typed results, for one reader ------------------------------------------------------------
+
+
+def answered_view(answered: Answered, reader: Reader) -> tuple[str, list[dict[str, Any]]]:
+    """A rule answer for `reader`: in their language, for the answer's viewer; in a shared
+    conversation a due time is a Slack date token (each reader sees their own zone), for one
+    reader it is also shown in their zone when that differs."""
+    lang, answer = reader.lang, answered.answer
+    notes = [render_text(line, reader) for line in answered.before]
+    notes += details(answer, lang, reader_tz=None if reader.shared else reader.tz,
+                     shown_tz=answered.tz, in_channel=reader.shared)
+    if answered.partner is not None:
+        notes.append(partner_note(answered.partner, lang))
+    notes += [render_text(line, reader) for line in answered.after]
+    return answer_reply(answer, lang, answered.viewer, answered.tz, notes)
+
+
+def ruling_view(ruling: Ruling, reader: Reader) -> tuple[str, list[dict[str, Any]]]:
+    """A rule answer, or the sections closest to a question, for `reader`."""
+    if isinstance(ruling, Closest):
+        return closest_reply(ruling.sections, ruling.commands, reader.lang,
+                             understood=ruling.understood)
+    return answered_view(ruling, reader)
+
+
+def help_text(lang: str) -> str:
+    """Every `/roe` subcommand with its usage line and an example."""
+    lines = [t("roe.helplist.title", lang)]
+    lines += [f"• {t(usage_key(c), lang)}" for c in COMMANDS if c != "help"]
+    lines.append(t("roe.helplist.mention", lang))
+    return "\n".join(lines)
+
+
+def _deal_view(found: DealAnswer, reader: Reader) -> tuple[str, list[dict[str, Any]]]:
+    lang = reader.lang
+    header = t("roe.deal.header", lang, id=found.deal_id, company=escape(found.company),
+               domain=escape(found.domain), status=t(f"home.status.{found.status.value}", lang),
+               motion=term("motion", found.motion.value, lang))
+    notes = [t("roe.deal.partner", lang, kind=term("kind", found.partner.kind.value, lang),
+               tier=term("tier", found.partner.tier.value, lang))]
+    if found.poi_assumed:
+        notes.append(t("roe.deal.poi_assumed", lang))
+    if found.no_items:
+        notes.append(t("roe.deal.no_items", lang))
+    return deal_reply(header, [(t("roe.deal.eligibility", lang), found.eligibility),
+                               (t("roe.deal.earnings", lang), found.earnings)],
+                      lang=lang, viewer=found.viewer, tz=reader.tz, notes=notes)
+
+
+def roe_view(result: RoeResult, reader: Reader) -> tuple[str, list[dict[str, Any]] | None]:
+    """What `/roe` shows the asker: text, and blocks when there is more than a line."""
+    if isinstance(result, Reply):
+        return render_reply(result, reader), None
+    if isinstance(result, Help):
+        return help_text(reader.lang), None
+    if isinstance(result, DealAnswer):
+        return _deal_view(result, reader)
+    return ruling_view(result, reader)

@@ -8,8 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from rules.vocabulary import Edition, Motion
 from storage.models import (
     Breach,
@@ -19,9 +17,7 @@ from storage.models import (
     DealStatus,
     DealThread,
     LineItem,
-    PartnerOrg,
     Party,
-    Person,
     Poi,
     PoiStatus,
 )
@@ -58,10 +54,10 @@ def make_deal(harness: Harness, *, org: str | None, company: str, domain: str,
                                mrr=Decimal(mrr)) for line, edition, mrr in items]
         uow.deals.add(deal, at=services.now())
         if thread_ts is not None:
-            uow.session.add(DealThread(deal_id=deal.id, team_id=TEAM, channel_id=CHANNEL,
+            uow.deals.add_thread(DealThread(deal_id=deal.id, team_id=TEAM, channel_id=CHANNEL,
                                        thread_ts=thread_ts, card_ts=thread_ts))
         if poi is not None:
-            uow.session.add(Poi(deal_id=deal.id, status=poi, recorded_at=services.now(),
+            uow.pois.add(Poi(deal_id=deal.id, status=poi, recorded_at=services.now(),
                                 signed_on=services.now().date() if poi is PoiStatus.SIGNED
                                 else None))
         uow.commit()
@@ -91,7 +87,7 @@ def add_breach(harness: Harness, deal_id: int, *, org: str, kind: str, at: datet
 def orgs_without_pdm(harness: Harness) -> None:
     """Forget every organisation's PDM."""
     with harness.services.uow(actor="test") as uow:
-        for org in uow.session.scalars(select(PartnerOrg)):
+        for org in uow.directory.orgs():
             org.pdm_id = None
         uow.commit()
 
@@ -147,8 +143,3 @@ def open_home(harness: Harness, user: str) -> dict[str, Any]:
     view: dict[str, Any] = args["view"]
     assert view["type"] == "home"
     return view
-
-
-def people_names(harness: Harness) -> dict[str, str]:
-    with harness.services.uow() as uow:
-        return {p.slack_user_id: p.name for p in uow.session.scalars(select(Person))}

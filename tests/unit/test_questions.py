@@ -7,8 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.usecases.answers import question_lang
-from bot.usecases.questions import TOPICS, classify, clean_mention, is_japanese
+from bot.usecases.questions import TOPICS, classify, clean_mention, is_japanese, question_lang
 from rules.revenue_share import YearMonth
 from rules.sections import Section
 from rules.vocabulary import Edition, LineCredit, Motion

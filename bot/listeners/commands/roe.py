@@ -10,12 +10,13 @@ Acknowledged at once; the answer is worked out in a lazy listener and shown only
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import t
 from bot.listeners.common import actor_of, polite, say_private, stranger
-from bot.usecases.answers import answer_roe
+from bot.messages import Reader, Refused
+from bot.usecases.answers import AskRoe, answer_roe
+from bot.views.roe_answer import roe_view
+from bot.views.text import render_reply
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 __all__ = ["register"]
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -35,18 +34,17 @@ def register(app: App) -> None:
 
     def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor = actor_of(context)
-        if stranger(actor, respond):
+        if actor is None:  # no user to answer for
+            stranger(actor, respond)
             return
-        assert actor is not None
+        reader = Reader(actor.lang, actor.tz)
+        command = AskRoe(str(body.get("text") or ""), channel_id=body.get("channel_id"),
+                         thread_ts=body.get("thread_ts") or body.get("message_ts"))
         try:
-            reply = answer_roe(services, actor, str(body.get("text") or ""),
-                               channel_id=body.get("channel_id"),
-                               thread_ts=body.get("thread_ts") or body.get("message_ts"))
-        except Exception:  # the asker gets a polite answer; the log has the rest
-            ref = context.get("request_id", "-")
-            log.exception("/roe failed (request %s)", ref)
-            say_private(respond, t("error.unexpected", actor.lang, ref=ref))
+            result = answer_roe(services, actor, command)
+        except Refused as refused:
+            say_private(respond, render_reply(refused.reply, reader))
             return
-        say_private(respond, reply.text, reply.blocks)
+        say_private(respond, *roe_view(result, reader))
 
     app.command("/roe")(ack=ack_now, lazy=[polite(work)])

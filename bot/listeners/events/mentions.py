@@ -1,17 +1,16 @@
 """`app_mention`: a free-text rule question, in English or Japanese, answered in its thread.
 
-The answer (with its citations) or the closest sections go to the mention's thread through the
-outbox, in the question's language, rendered for the asker (and, in a deal's thread, for that
-deal's partner, who reads the thread). Someone not in the directory is told to ask an admin.
+The use case (`bot.usecases.mentions`) queues the reply for the mention's thread; the outbox
+renders it at send time (`bot.views.roe_answer`). Failures are logged by the shared `polite`
+wrapper; Slack is not told twice.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite
-from bot.usecases.answers import answer_mention
+from bot.usecases.mentions import AskMention, answer_mention
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 __all__ = ["register"]
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -33,10 +30,10 @@ def register(app: App) -> None:
         actor = actor_of(context)
         if actor is None or event.get("bot_id") or event.get("subtype"):
             return
-        try:
-            answer_mention(services, actor, event)
-        except Exception:  # logged with the request id; Slack is not told twice
-            log.exception("mention failed (request %s)", context.get("request_id", "-"))
-            return
+        thread_ts = event.get("thread_ts")
+        answer_mention(services, actor, AskMention(
+            str(event.get("text") or ""), channel=str(event.get("channel") or ""),
+            ts=str(event.get("ts") or event.get("event_ts") or ""),
+            thread_ts=str(thread_ts) if thread_ts else None))
 
     app.event("app_mention")(ack=ack_now, lazy=[polite(work)])
