@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.i18n import lang_of
 from rules.answers import Viewer
 from rules.vocabulary import Role
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["Actor", "LocaleCache", "resolve_actor"]
 
@@ -108,7 +108,7 @@ def _zone(name: str | None) -> ZoneInfo | None:
         return None
 
 
-def resolve_actor(uow: UnitOfWork, locales: LocaleCache, client: WebClient | None, *,
+def resolve_actor(uow: AbstractUnitOfWork, locales: LocaleCache, client: WebClient | None, *,
                   team_id: str, user_id: str) -> Actor:
     """The actor behind a Slack user: directory role and organisation, Slack language and zone."""
     person = uow.directory.person(team_id, user_id)

@@ -40,7 +40,7 @@ from storage.models import DealThread, OutboxMessage, OutboxState
 
 if TYPE_CHECKING:
     from bot.services import Services
-    from storage.unit_of_work import UnitOfWork
+    from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 METADATA_EVENT = "coseller_outbox"
 
-Renderer = Callable[["Services", "UnitOfWork", dict[str, Any]], tuple[str, dict[str, Any]]]
+Renderer = Callable[["Services", "AbstractUnitOfWork", dict[str, Any]], tuple[str, dict[str, Any]]]
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -88,7 +88,7 @@ def conversation_of(payload: dict[str, Any], channel: str = "") -> str:
     return channel or str(args.get("channel") or payload.get("user_id") or "-")
 
 
-def enqueue(uow: UnitOfWork, *, key: str, payload: dict[str, Any], channel: str = "",
+def enqueue(uow: AbstractUnitOfWork, *, key: str, payload: dict[str, Any], channel: str = "",
             thread_ts: str | None = None, team_id: str | None = None,
             at: datetime | None = None) -> bool:
     """Queue a message in the unit of work's transaction; False if `key` was already queued.
@@ -116,7 +116,7 @@ def _load_renderers() -> None:
 
 
 @renderer("deal_card")
-def render_deal_card(services: Services, uow: UnitOfWork, payload: dict[str, Any]
+def render_deal_card(services: Services, uow: AbstractUnitOfWork, payload: dict[str, Any]
                      ) -> tuple[str, dict[str, Any]]:
     """The deal card as it is now: its facts (`bot.usecases.cards.card_facts`) drawn by the
     card view; posted the first time, then edited in place."""
@@ -124,14 +124,14 @@ def render_deal_card(services: Services, uow: UnitOfWork, payload: dict[str, Any
                         default_channel=services.settings.deal_channel)
 
 
-def _thread(uow: UnitOfWork, deal_id: int) -> DealThread:
+def _thread(uow: AbstractUnitOfWork, deal_id: int) -> DealThread:
     thread = uow.deals.thread(deal_id)
     if thread is None or thread.thread_ts is None:
         raise NotReady(f"deal {deal_id} has no thread yet")
     return thread
 
 
-def _typed(uow: UnitOfWork, message: OutboxMessage, client: WebClient
+def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient
            ) -> tuple[str, dict[str, Any]]:
     """A typed message (`bot.messages`): where it goes and its text for the reader there."""
     typed = decode(message.idempotency_key, message.payload)
@@ -150,7 +150,7 @@ def _typed(uow: UnitOfWork, message: OutboxMessage, client: WebClient
     return "chat.postMessage", args
 
 
-def _prepare(services: Services, uow: UnitOfWork, message: OutboxMessage,
+def _prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
              client: WebClient) -> tuple[str, dict[str, Any]]:
     payload = dict(message.payload)
     if payload.get("render") == "message":
@@ -185,7 +185,7 @@ def _release(message: OutboxMessage) -> None:
     message.claimed_until = None
 
 
-def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:
+def _after_send(uow: AbstractUnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:
     message.state = OutboxState.SENT
     message.slack_ts = str(result.get("ts") or result.get("message_ts") or "") or None
     message.last_error = None
@@ -198,7 +198,7 @@ def _after_send(uow: UnitOfWork, message: OutboxMessage, result: dict[str, Any])
             thread.channel_id = str(result.get("channel") or thread.channel_id)
 
 
-def _failed(uow: UnitOfWork, message: OutboxMessage, now: datetime, error: Exception, *,
+def _failed(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime, error: Exception, *,
             unsure: bool = False) -> str:
     """Record a failed attempt and when to try again; the reason. `unsure`: Slack may have
     posted the message all the same (a timeout, a 5xx, a connection lost after sending), so the
@@ -239,7 +239,7 @@ def _ambiguous(error: Exception) -> bool:
     return True  # timeouts and connections lost: the request may have arrived
 
 
-def _alert_admins(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:
+def _alert_admins(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime) -> None:
     """A message given up on: every admin is told (unless it was itself such an alert)."""
     if message.idempotency_key.startswith("dead:"):
         return
@@ -251,7 +251,7 @@ def _alert_admins(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> Non
                             "attempts": message.attempts}),), at=now))
 
 
-def _earlier_pending(uow: UnitOfWork, message: OutboxMessage) -> bool:
+def _earlier_pending(uow: AbstractUnitOfWork, message: OutboxMessage) -> bool:
     """Whether an older message of the same conversation still waits (order is kept)."""
     return uow.outbox.earlier_pending(message)
 
@@ -369,7 +369,7 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
         _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
 
 
-def _send(services: Services, uow: UnitOfWork, client: WebClient, message: OutboxMessage, *,
+def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, message: OutboxMessage, *,
           method: str, args: dict[str, Any], pacer: Pacer, done: Delivery) -> None:
     """Mark the message as being sent (committed, and leased for the call), send, record."""
     message.attempts += 1
@@ -387,7 +387,7 @@ def _send(services: Services, uow: UnitOfWork, client: WebClient, message: Outbo
     done.sent += 1
 
 
-def _give_up_for_now(services: Services, uow: UnitOfWork, message: OutboxMessage,
+def _give_up_for_now(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
                      error: Exception, done: Delivery, *, unsure: bool) -> None:
     reason = _failed(uow, message, services.now(), error, unsure=unsure)
     log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
@@ -395,7 +395,7 @@ def _give_up_for_now(services: Services, uow: UnitOfWork, message: OutboxMessage
     done.failed += 1
 
 
-def pending_count(uow: UnitOfWork) -> int:
+def pending_count(uow: AbstractUnitOfWork) -> int:
     """How many messages wait to be sent."""
     return uow.outbox.pending_count()
 

@@ -21,7 +21,7 @@ from bot.context import LocaleCache
 from bot.metrics import Metrics
 from bot.pacing import Pacer
 from rules.regions import RegionDirectory
-from storage.unit_of_work import UnitOfWork, utc_now
+from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork, utc_now
 
 __all__ = ["Job", "Pump", "Services"]
 
@@ -67,9 +67,9 @@ class Services:
     pacer: Pacer = field(default_factory=Pacer)
     pump: Pump | None = None
     jobs: list[Job] = field(default_factory=list)
-    unit_of_work: Callable[[str], UnitOfWork] | None = None  # a fake's, in use-case unit tests
+    unit_of_work: Callable[[str], AbstractUnitOfWork] | None = None  # a fake, in unit tests
 
-    def uow(self, actor: str = "system") -> UnitOfWork:
+    def uow(self, actor: str = "system") -> AbstractUnitOfWork:
         """A unit of work acting as `actor`, on this process's clock; the outbox pump is woken
         after any commit that queued a message."""
         if self.unit_of_work is not None:

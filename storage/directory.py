@@ -42,13 +42,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import select
-
 from rules.calendars import CalendarError, RegionCalendar
 from rules.regions import DEFAULT_REGIONS, region_from_config
 from rules.vocabulary import PartnerKind, Role, Tier
 from storage.models import GsRoute, PartnerOrg, Person, Region
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["DirectoryError", "ImportReport", "import_directory", "parse_directory"]
 
@@ -275,17 +273,16 @@ def _assign(obj: Any, values: Mapping[str, Any]) -> bool:
     return changed
 
 
-def _ensure_region(uow: UnitOfWork, code: str, report: ImportReport) -> None:
-    if uow.session.get(Region, code) is None and code in DEFAULT_REGIONS:
+def _ensure_region(uow: AbstractUnitOfWork, code: str, report: ImportReport) -> None:
+    if uow.directory.region(code) is None and code in DEFAULT_REGIONS:
         spec = DEFAULT_REGIONS[code]
-        uow.session.add(Region(code=code, country=spec.country, subdiv=spec.subdiv,
-                               timezone=spec.timezone, workweek=sorted(spec.workweek),
-                               closures={}))
+        uow.directory.add(Region(code=code, country=spec.country, subdiv=spec.subdiv,
+                                 timezone=spec.timezone, workweek=sorted(spec.workweek),
+                                 closures={}))
         report.created["regions"] += 1
-        uow.session.flush()
 
 
-def import_directory(uow: UnitOfWork, text: str, *, source: str = "directory") -> ImportReport:
+def import_directory(uow: AbstractUnitOfWork, text: str, *, source: str = "directory") -> ImportReport:
     """Validate and load a directory file in the unit of work (the caller commits)."""
     parsed = parse_directory(text, source=source)
     report = ImportReport()
@@ -293,12 +290,10 @@ def import_directory(uow: UnitOfWork, text: str, *, source: str = "directory") -
     orgs, new_orgs = _load_partners(uow, parsed, report)
     people = _load_people(uow, parsed, orgs, report)
     _load_links(uow, parsed, orgs=orgs, new_orgs=new_orgs, people=people, report=report)
-    uow.session.flush()
     return report
 
 
-def _load_regions(uow: UnitOfWork, parsed: _Parsed, report: ImportReport) -> None:
-    session = uow.session
+def _load_regions(uow: AbstractUnitOfWork, parsed: _Parsed, report: ImportReport) -> None:
     for entry in parsed.regions:
         spec = region_from_config(entry["code"], {k: v for k, v in entry.items() if k != "code"},
                                   DEFAULT_REGIONS.get(entry["code"]))
@@ -306,13 +301,12 @@ def _load_regions(uow: UnitOfWork, parsed: _Parsed, report: ImportReport) -> Non
             "country": spec.country, "subdiv": spec.subdiv, "timezone": spec.timezone,
             "workweek": sorted(spec.workweek),
             "closures": {d.isoformat(): n for d, n in sorted(spec.closures.items())}}
-        region = session.get(Region, spec.code)
+        region = uow.directory.region(spec.code)
         if region is None:
-            session.add(Region(code=spec.code, **values))
+            uow.directory.add(Region(code=spec.code, **values))
             report.created["regions"] += 1
         elif _assign(region, values):
             report.updated["regions"] += 1
-    session.flush()
     for entry in parsed.partners:
         if entry.get("region"):
             _ensure_region(uow, entry["region"], report)
@@ -320,9 +314,8 @@ def _load_regions(uow: UnitOfWork, parsed: _Parsed, report: ImportReport) -> Non
         _ensure_region(uow, entry["region"], report)
 
 
-def _load_partners(uow: UnitOfWork, parsed: _Parsed, report: ImportReport
+def _load_partners(uow: AbstractUnitOfWork, parsed: _Parsed, report: ImportReport
                    ) -> tuple[dict[str, PartnerOrg], set[str]]:
-    session = uow.session
     orgs: dict[str, PartnerOrg] = {}
     new_orgs: set[str] = set()
     for entry in parsed.partners:
@@ -333,20 +326,18 @@ def _load_partners(uow: UnitOfWork, parsed: _Parsed, report: ImportReport
             "region_code": entry.get("region"),
             "channel_id": entry.get("channel"),
             "local_language_exception": bool(entry.get("local_language_exception", False))}
-        org = session.scalar(select(PartnerOrg).where(PartnerOrg.name == entry["name"]))
+        org = uow.directory.partner(entry["name"])
         if org is None:
-            org = PartnerOrg(name=entry["name"], **values)
-            session.add(org)
+            org = uow.directory.add(PartnerOrg(name=entry["name"], **values))
             report.created["partners"] += 1
             new_orgs.add(entry["name"])
         elif _assign(org, values):
             report.updated["partners"] += 1
         orgs[entry["name"]] = org
-    session.flush()
     return orgs, new_orgs
 
 
-def _load_people(uow: UnitOfWork, parsed: _Parsed, orgs: dict[str, PartnerOrg],
+def _load_people(uow: AbstractUnitOfWork, parsed: _Parsed, orgs: dict[str, PartnerOrg],
                  report: ImportReport) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for entry in parsed.people:
@@ -357,17 +348,16 @@ def _load_people(uow: UnitOfWork, parsed: _Parsed, orgs: dict[str, PartnerOrg],
             "locale": entry.get("locale", "en"), "timezone": entry.get("timezone", "UTC")}
         person = uow.directory.person(team, entry["user"])
         if person is None:
-            person = Person(slack_team_id=team, slack_user_id=entry["user"], **values)
-            uow.session.add(person)
+            person = uow.directory.add(Person(slack_team_id=team, slack_user_id=entry["user"],
+                                              **values))
             report.created["people"] += 1
         elif _assign(person, values):
             report.updated["people"] += 1
         people[entry["user"]] = person
-    uow.session.flush()
     return people
 
 
-def _load_links(uow: UnitOfWork, parsed: _Parsed, *, orgs: dict[str, PartnerOrg],
+def _load_links(uow: AbstractUnitOfWork, parsed: _Parsed, *, orgs: dict[str, PartnerOrg],
                 new_orgs: set[str], people: dict[str, Person], report: ImportReport) -> None:
     for entry in parsed.partners:
         pdm = people[entry["pdm"]].id if entry.get("pdm") else None
@@ -375,11 +365,10 @@ def _load_links(uow: UnitOfWork, parsed: _Parsed, *, orgs: dict[str, PartnerOrg]
             report.updated["partners"] += 1
     for entry in parsed.routing:
         gs_id = people[entry["gs"]].id
-        route = uow.session.scalar(select(GsRoute).where(
-            GsRoute.region_code == entry["region"], GsRoute.segment == entry["segment"]))
+        route = uow.directory.route(entry["region"], entry["segment"])
         if route is None:
-            uow.session.add(GsRoute(region_code=entry["region"], segment=entry["segment"],
-                                    gs_id=gs_id))
+            uow.directory.add(GsRoute(region_code=entry["region"], segment=entry["segment"],
+                                      gs_id=gs_id))
             report.created["routing"] += 1
         elif _assign(route, {"gs_id": gs_id}):
             report.updated["routing"] += 1

@@ -16,14 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import BoltResponse
-from sqlalchemy import or_, select
 
 from bot.console.render import plain
 from bot.console.state import ConsoleState, Seen, Surface, deal_of_card
 from bot.i18n import t
 from bot.outbox import deliver_due
-from storage.models import OutboxMessage, OutboxState
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["Output", "json_or_text", "outbox_due"]
 
@@ -44,17 +42,10 @@ def json_or_text(body: str) -> Any:
         return body
 
 
-def outbox_due(uow: UnitOfWork, now: datetime) -> bool:
+def outbox_due(uow: AbstractUnitOfWork, now: datetime) -> bool:
     """Whether a message is due and free to send (one left claimed by a failed round waits for
-    its lease, as it would in a server).
-
-    TODO(storage): needs repository method `OutboxRepository.any_due(now)`; this query stands in
-    for it until then.
-    """
-    found = uow.session.scalar(select(OutboxMessage.id).where(  # TODO(storage): any_due
-        OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now,
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)).limit(1))
-    return found is not None
+    its lease, as it would in a server)."""
+    return uow.outbox.has_due(now)
 
 
 class Output(ConsoleState):

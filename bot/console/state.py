@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from sqlalchemy import select
 
 from bot.console.executor import TrackingExecutor
 from bot.console.local_slack import LocalSlack
@@ -30,8 +29,7 @@ from bot.permissions import Action, allowed
 from bot.services import Services
 from bot.usecases.home import DealLine, home_data
 from storage.errors import NotFoundError
-from storage.models import DealThread
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["ConsoleState", "Read", "Seen", "Surface", "Thread", "Write", "deal_of_card"]
 
@@ -68,14 +66,10 @@ class Seen:
     surface: Surface
 
 
-def deal_of_card(uow: UnitOfWork, channel: str, card_ts: str) -> int | None:
-    """The deal whose card message this is (to label a card update with its deal).
-
-    TODO(storage): needs repository method `DealRepository.by_card(channel_id, card_ts)`, the
-    twin of `by_thread`; this query stands in for it until then.
-    """
-    return uow.session.scalar(select(DealThread.deal_id).where(  # TODO(storage): by_card
-        DealThread.channel_id == channel, DealThread.card_ts == card_ts))
+def deal_of_card(uow: AbstractUnitOfWork, channel: str, card_ts: str) -> int | None:
+    """The deal whose card message this is (to label a card update with its deal)."""
+    deal = uow.deals.by_card(channel, card_ts)
+    return deal.id if deal is not None else None
 
 
 @dataclass

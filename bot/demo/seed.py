@@ -19,7 +19,7 @@ from importlib import resources
 from rules.vocabulary import Edition, Motion, Role
 from storage.directory import import_directory
 from storage.models import Deal, DealStatus, DealThread, LineItem, Person
-from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["DEMO_DEALS", "DEMO_TEAM", "DemoDeal", "SeedReport", "demo_directory", "demo_people",
            "seed_demo"]
@@ -82,7 +82,7 @@ def _thread_ts(deal: Deal) -> str:
     return f"{int(deal.created_at.timestamp())}.{deal.id:06d}"
 
 
-def seed_demo(uow: UnitOfWork, *, deal_channel: str = "C0DEALS") -> SeedReport:
+def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS") -> SeedReport:
     """Load the demo directory and deals in `uow` (the caller commits)."""
     report = SeedReport()
     report.directory_changed = import_directory(uow, demo_directory(),

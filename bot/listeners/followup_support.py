@@ -19,7 +19,8 @@ from bot.listeners.common import actor_of, say_private, stranger
 from bot.messages import Reader, Refused, Reply
 from bot.usecases.absences import open_absence
 from bot.usecases.bant import open_bant
-from bot.usecases.followup_shared import DealRef, tell_actor
+from bot.usecases.deal_support import DealRef
+from bot.usecases.followup_shared import tell_actor
 from bot.views.followup_modals import bant_modal, ooo_modal
 from bot.views.text import render_reply
 

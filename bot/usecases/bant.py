@@ -1,7 +1,7 @@
 """BANT updates: every update is kept (history is never overwritten) and the card shows the
 latest; a partner's update stops the clock a BANT prompt started, and the thread is told.
 
-    form = open_bant(services, actor, DealRef(ref=12))      # the modal, filled with the latest
+    form = open_bant(services, actor, DealRef(12))      # the modal, filled with the latest
     reply = record_bant(services, actor, RecordBant(12, BantFields(...)))
 """
 
@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from bot.messages import Outgoing, Reply, Text, ToThread, Typed, queue
 from bot.permissions import Action
 from bot.usecases.clock_store import BANT, running_owed, stop_clock
-from bot.usecases.followup_shared import DealRef, find_deal, refresh, require_open, retrying
+from bot.usecases.deal_support import DealRef
+from bot.usecases.followup_shared import find_deal, refresh, require_open, retrying
 from rules.vocabulary import Role
 from storage.models import BantUpdate, Party
 

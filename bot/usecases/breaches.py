@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from bot.messages import Outgoing, Refused, Reply, Text, ToThread, Typed, queue
 from bot.permissions import Action
 from bot.usecases.cards import refresh_card
+from bot.usecases.closing import RemovePartner, remove_partner
+from bot.usecases.deal_support import DealDone
 from bot.usecases.policy import refusal
 
 if TYPE_CHECKING:
@@ -49,3 +51,10 @@ def dismiss_breach(services: Services, actor: Actor, command: DismissBreach) -> 
         refresh_card(uow, deal.id)
         uow.commit()
     return Reply.of("breach.dismissed")
+
+
+def remove_after_breach(services: Services, actor: Actor, command: RemovePartner) -> DealDone:
+    """The breach notice's Remove button: the removal, refused in the notice's own words to
+    anyone but a GS or an admin."""
+    require_breach_role(actor, Action.REMOVE_PARTNER)
+    return remove_partner(services, actor, command)

@@ -44,9 +44,10 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DealRef:
-    """How a command names a deal: the thread it was typed in, else a number."""
+    """How a command names a deal: a number (`#12`), the thread it was typed in, or neither
+    (then the person's own open deals decide, or they are asked which one)."""
 
-    number: int | None
+    number: int | None = None
     channel: str | None = None
     thread_ts: str | None = None
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, ToThread, Typed, queue
 from bot.permissions import Action
 from bot.usecases.clock_store import next_action_at, rebuild
-from bot.usecases.followup_shared import DealRef, find_deal, refresh, require_open, retrying
+from bot.usecases.deal_support import DealRef
+from bot.usecases.followup_shared import find_deal, refresh, require_open, retrying
 from bot.usecases.followup_shared import person as find_person
 from bot.usecases.policy import refusal, require
 from bot.usecases.response_clocks import partner_clock

@@ -2,7 +2,7 @@
 on an open deal, running a unit of work again after a lost race, telling the person who acted
 by direct message, and asking for a card refresh.
 
-    deal = find_deal(uow, actor, DealRef(ref=12))            # or Refused
+    deal = find_deal(uow, actor, DealRef(12))            # or Refused
     require_open(actor, Action.UPDATE_BANT, deal)              # or Refused
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.messages import Outgoing, Refused, Reply, ToPerson, queue
 from bot.permissions import Action
 from bot.usecases import cards
+from bot.usecases.deal_support import DealRef
 from bot.usecases.policy import require
 from rules.vocabulary import Role
 from storage.errors import ChangedMeanwhileError
@@ -26,7 +26,6 @@ from storage.unit_of_work import AbstractUnitOfWork
 if TYPE_CHECKING:
     from bot.context import Actor
     from bot.services import Services
-    from storage.unit_of_work import UnitOfWork
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -45,16 +44,6 @@ log = logging.getLogger(__name__)
 ACTIVE_STATUSES = (DealStatus.REGISTERED, DealStatus.ACCEPTED)
 _RETRIES = 3
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class DealRef:
-    """Which deal a command is about: named (`#12`), else the thread it was run in, else the
-    actor's only open deal."""
-
-    ref: int | None = None
-    channel: str | None = None
-    thread_ts: str | None = None
 
 
 def retrying(work: Callable[[], T]) -> T:
@@ -78,11 +67,11 @@ def find_deal(uow: AbstractUnitOfWork, actor: Actor, where: DealRef) -> Deal:
     """The deal a command is about (else `Refused`). A partner is told nothing about deals that
     are not its own."""
     deal: Deal | None = None
-    if where.ref is not None:
-        deal = uow.deals.find(where.ref)
+    if where.number is not None:
+        deal = uow.deals.find(where.number)
         if deal is None:
             raise Refused(Reply.refusal("error.not_your_deal") if actor.role is Role.PARTNER
-                          else Reply.refusal("followup.problem.no_such_deal", ref=where.ref))
+                          else Reply.refusal("followup.problem.no_such_deal", ref=where.number))
     elif where.channel and where.thread_ts:
         deal = uow.deals.by_thread(where.channel, where.thread_ts)
     if deal is None:
@@ -110,7 +99,7 @@ def require_open(actor: Actor, action: Action, deal: Deal) -> None:
 
 def refresh(uow: AbstractUnitOfWork, deal_id: int) -> None:
     """Ask for a refresh of the deal's card (`bot.usecases.cards`)."""
-    cards.refresh_card(cast("UnitOfWork", uow), deal_id)  # typed for the SQL unit of work
+    cards.refresh_card(uow, deal_id)
 
 
 def tell_actor(services: Services, actor: Actor, reply: Reply) -> None:

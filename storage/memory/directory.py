@@ -101,6 +101,10 @@ class MemoryDirectoryRepository(DirectoryRepository):
             next(iter(routes), None)
         return None if route is None else self.find_person(route.gs_id)
 
+    def route(self, region_code: str, segment: str) -> GsRoute | None:
+        return next((r for r in self.store.rows(GsRoute)
+                     if (r.region_code, r.segment) == (region_code, segment)), None)
+
     def gs_region(self, gs_id: int) -> str | None:
         return next((r.region_code for r in self.store.rows(GsRoute) if r.gs_id == gs_id), None)
 

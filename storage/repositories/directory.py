@@ -91,6 +91,10 @@ class DirectoryRepository(ABC):
         """The GS routed for a geography and segment (falling back to the region's `*` route)."""
 
     @abstractmethod
+    def route(self, region_code: str, segment: str) -> GsRoute | None:
+        """The GS route of exactly this region and segment (no fallback)."""
+
+    @abstractmethod
     def gs_region(self, gs_id: int) -> str | None:
         """The region of a GS's first route: where a GS's forms and questions start."""
 
@@ -168,6 +172,10 @@ class SqlDirectoryRepository(DirectoryRepository):
         route = next((r for r in routes if r.segment == segment), None) or \
             next(iter(routes), None)
         return None if route is None else self.session.get(Person, route.gs_id)
+
+    def route(self, region_code: str, segment: str) -> GsRoute | None:
+        return self.session.scalar(select(GsRoute).where(GsRoute.region_code == region_code,
+                                                         GsRoute.segment == segment))
 
     def gs_region(self, gs_id: int) -> str | None:
         return self.session.scalar(select(GsRoute.region_code).where(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.usecases.followup import ThreadMessage, on_thread_message
+from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 from storage.models import ClockState, DealMessage, Party
 from tests.e2e.conftest import Clock as FakeClock
 from tests.e2e.followup_support import (

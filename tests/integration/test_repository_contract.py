@@ -109,6 +109,9 @@ def test_directory_lookups(make: Make, people: Dir) -> None:
         gs = d.gs_for("JP", "smb")
         assert gs is not None and gs.id == people.gs
         assert d.gs_for("US", "smb") is None
+        route = d.route("JP", "smb") or d.route("JP", "*")
+        assert route is not None and route.gs_id == people.gs
+        assert d.route("US", "smb") is None
         assert d.gs_region(people.gs) == "JP" and d.gs_region(people.pdm) is None
         assert [p.id for p in d.staff(Role.GS)] == [people.gs]
 

@@ -25,7 +25,7 @@ from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
 from bot.outbox import deliver_round
 from bot.pacing import Pacer
-from bot.usecases.followup import ThreadMessage, on_thread_message
+from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 from rules.clocks import response_clock
 from rules.escalation import plan
 from rules.vocabulary import Edition, Motion

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from bot.context import Actor
 from bot.services import Services
-from bot.usecases.deals import close_deal
+from bot.usecases.closing import CloseDeal, close_deal
+from bot.usecases.deal_support import DealRef
 from bot.usecases.extensions import FileExtension, file_extension
-from bot.usecases.followup_shared import DealRef
 from bot.usecases.periodic import bant_prompts, ensure_clocks
 from bot.usecases.sweep import sweep
 from rules.vocabulary import Role
@@ -423,8 +423,8 @@ def test_a_closed_deal_gets_no_more_reminders(services: Services, client: WebCli
     deliver_all(services, client)
     before = set(posted(slack))
     clock.now = utc(2025, 12, 2, 4, 0)
-    done = close_deal(services, _gs(services), deal.id, won=False)
-    assert done.key == "deals.done.closed"
+    done = close_deal(services, _gs(services), CloseDeal(DealRef(deal.id), won=False))
+    assert done.reply.lines[0].key == "deals.done.closed"
     for day in range(1, 30):                                    # a month of sweeps
         clock.now = utc(2025, 12, 2, 0, 30) + timedelta(days=day)
         sweep(services)

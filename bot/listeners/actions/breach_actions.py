@@ -9,9 +9,9 @@ from bot.listeners.actions.clock_actions import open_extension
 from bot.listeners.common import polite, say_private
 from bot.listeners.followup_support import clicked
 from bot.messages import Reader, Refused
-from bot.permissions import Action
-from bot.usecases.breaches import DismissBreach, dismiss_breach, require_breach_role
-from bot.usecases.deals import DealProblem, remove_partner
+from bot.usecases.breaches import DismissBreach, dismiss_breach, remove_after_breach
+from bot.usecases.closing import RemovePartner
+from bot.usecases.deal_support import DealRef
 from bot.views.text import render_reply
 
 if TYPE_CHECKING:
@@ -32,18 +32,12 @@ def register(app: App) -> None:
         actor, deal_id = clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
+        command = RemovePartner(DealRef(deal_id), t("breach.removed_reason", actor.lang))
         try:
-            require_breach_role(actor, Action.REMOVE_PARTNER)
+            reply = remove_after_breach(services, actor, command).reply
         except Refused as refused:
-            say_private(respond, render_reply(refused.reply, Reader(actor.lang, actor.tz)))
-            return
-        try:
-            done = remove_partner(services, actor, deal_id,
-                                  t("breach.removed_reason", actor.lang))
-        except DealProblem as problem:
-            say_private(respond, problem.text(actor.lang, actor.tz))
-            return
-        say_private(respond, done.text(actor.lang, actor.tz))
+            reply = refused.reply
+        say_private(respond, render_reply(reply, Reader(actor.lang, actor.tz)))
 
     def dismiss(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor, deal_id = clicked(body, context, respond)

@@ -26,10 +26,10 @@ from bot.listeners.followup_support import (
     show_ooo,
 )
 from bot.messages import Refused
+from bot.usecases.deal_support import DealRef
 from bot.usecases.discounts import DecideDiscount, decide_discount, open_discount
 from bot.usecases.extensions import DecideExtension, decide_extension
 from bot.usecases.extensions import open_extension as extension_form
-from bot.usecases.followup_shared import DealRef
 from bot.views.followup_modals import discount_modal, extension_modal
 from bot.views.text import render_reply
 

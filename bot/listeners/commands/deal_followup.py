@@ -17,9 +17,9 @@ from bot.listeners.common import say_private
 from bot.listeners.followup_support import answer, reader, show_bant, show_ooo
 from bot.messages import Refused
 from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref
+from bot.usecases.deal_support import DealRef
 from bot.usecases.discounts import RequestDiscount, request_discount
 from bot.usecases.extensions import FileExtension, file_extension
-from bot.usecases.followup_shared import DealRef
 from bot.views.followup_replies import reply_blocks, reply_text
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from bot.listeners.followup_support import post_response, reader, tell
 from bot.messages import Refused, Reply
 from bot.usecases.absences import RegisterAbsence, check_delegate, register_absence
 from bot.usecases.bant import RecordBant, record_bant
+from bot.usecases.deal_support import DealRef
 from bot.usecases.discounts import DecideDiscount, decide_discount
 from bot.usecases.extensions import FileExtension, current_due, file_extension
-from bot.usecases.followup_shared import DealRef
 from bot.views.followup_modals import (
     BANT_CALLBACK,
     DISCOUNT_CALLBACK,

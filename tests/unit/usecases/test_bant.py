@@ -11,7 +11,7 @@ import pytest
 from bot.messages import Refused, ToThread, Typed
 from bot.usecases.bant import BantFields, RecordBant, open_bant, record_bant
 from bot.usecases.clock_store import BANT, start_clock
-from bot.usecases.followup_shared import DealRef
+from bot.usecases.deal_support import DealRef
 from storage.models import BantUpdate, ClockState, DealStatus, Party
 
 from .followup_world import clocks, world

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Refused, ToPerson, ToThread, Typed
+from bot.usecases.deal_support import DealRef
 from bot.usecases.discounts import (
     DecideDiscount,
     RequestDiscount,
@@ -14,7 +15,6 @@ from bot.usecases.discounts import (
     open_discount,
     request_discount,
 )
-from bot.usecases.followup_shared import DealRef
 from storage.models import DiscountRequest, RequestStatus
 
 from .followup_world import world

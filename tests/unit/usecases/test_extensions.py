@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.messages import Refused, ToPerson, ToThread
+from bot.usecases.deal_support import DealRef
 from bot.usecases.extensions import (
     DecideExtension,
     FileExtension,
@@ -17,7 +18,6 @@ from bot.usecases.extensions import (
     file_extension,
     open_extension,
 )
-from bot.usecases.followup_shared import DealRef
 from storage.models import Extension, Party, RequestStatus
 
 from .followup_world import clocks, say, world

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Refused, Reply, ToPerson
-from bot.usecases.followup_shared import DealRef, find_deal, tell_actor
+from bot.usecases.deal_support import DealRef
+from bot.usecases.followup_shared import find_deal, tell_actor
 
 from .followup_world import world
 from .world import World
