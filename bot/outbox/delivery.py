@@ -1,0 +1,149 @@
+"""Delivery rounds: claim due rows under a token of this round, send each in its conversation's
+order, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import DBAPIError
+
+from bot.outbox.attempts import (
+    SENDING,
+    after_send,
+    ambiguous,
+    earlier_pending,
+    failed,
+    reconcile,
+    release,
+    unsure,
+)
+from bot.outbox.rendering import NotReady, prepare
+from bot.pacing import Pacer
+from storage.claims import DEFAULT_LEASE, claim_outbox
+from storage.models import OutboxMessage, OutboxState
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from storage.unit_of_work import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    """What a delivery round did: sent, and the shortest pacing wait it met (seconds)."""
+
+    sent: int = 0
+    paced: float = 0.0
+    failed: int = 0
+
+
+def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
+                pacer: Pacer | None = None) -> int:
+    """Send what is due now; the number delivered."""
+    return deliver_round(services, client, limit=limit, pacer=pacer).sent
+
+
+def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
+                  pacer: Pacer | None = None) -> Delivery:
+    """One round: claim due messages, send each in its conversation's order, record the result.
+
+    A message is marked as being sent (committed) before the call, so that after a crash it is
+    reconciled with what Slack already has before anything is sent again. Each round claims
+    under a token of its own and handles only the rows it still holds: a row whose lease ran
+    out meanwhile and was claimed by another worker is left to that worker.
+    """
+    pacer = pacer or services.pacer
+    now = services.now()
+    token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
+    ids = claim_outbox(services.factory, now=now, limit=limit, worker=token)
+    done = Delivery()
+    for message_id in ids:
+        _deliver_one(services, client, message_id, token=token, pacer=pacer, done=done)
+    return done
+
+
+def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
+                 pacer: Pacer, done: Delivery) -> None:
+    with services.uow(actor="outbox") as uow:
+        message = uow.outbox.claimed(message_id, token)
+        if message is None or message.state is not OutboxState.PENDING:
+            return
+        if earlier_pending(uow, message):
+            release(message)
+            uow.commit()
+            return
+        interrupted = unsure(message)
+        try:
+            method, args = prepare(services, uow, message, client)
+        except NotReady:
+            release(message)
+            uow.commit()
+            return
+        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+            message.attempts += 1
+            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
+            return
+        except DBAPIError:
+            raise
+        except Exception as error:  # a message that cannot be built: tried, then dead
+            log.exception("outbox %s: cannot prepare", message.idempotency_key)
+            message.attempts += 1
+            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
+            return
+        channel = str(args.get("channel") or message.channel)
+        wait = pacer.wait_for(channel)
+        if wait > 0:
+            release(message)
+            uow.commit()
+            done.paced = min(done.paced or wait, wait)
+            return
+        if interrupted:
+            try:
+                ts = reconcile(client, message, method, args)
+            except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+                message.attempts += 1
+                _give_up_for_now(services, uow, message, error, done, unsure=True)
+                return
+            if ts is not None:
+                after_send(uow, message, {"ts": ts, "channel": channel})
+                uow.commit()
+                done.sent += 1
+                return
+        _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
+
+
+def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, message: OutboxMessage, *,
+          method: str, args: dict[str, Any], pacer: Pacer, done: Delivery) -> None:
+    """Mark the message as being sent (committed, and leased for the call), send, record."""
+    message.attempts += 1
+    message.last_error = SENDING
+    message.claimed_until = services.now() + DEFAULT_LEASE  # ours while the call lasts
+    uow.commit()
+    try:
+        result = client.api_call(method, json=args)
+    except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
+        _give_up_for_now(services, uow, message, error, done, unsure=ambiguous(error))
+        return
+    pacer.sent(str(args.get("channel") or message.channel))
+    after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
+    uow.commit()
+    done.sent += 1
+
+
+def _give_up_for_now(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
+                     error: Exception, done: Delivery, *, unsure: bool) -> None:
+    reason = failed(uow, message, services.now(), error, unsure=unsure)
+    log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
+    uow.commit()
+    done.failed += 1
+
+
+def pending_count(uow: AbstractUnitOfWork) -> int:
+    """How many messages wait to be sent."""
+    return uow.outbox.pending_count()

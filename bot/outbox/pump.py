@@ -1,0 +1,59 @@
+"""The background thread that delivers the outbox: woken after a commit that queued, and every
+`interval` seconds anyway."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+
+from bot.outbox.delivery import deliver_round
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class OutboxPump:
+    """A background thread delivering the outbox: woken at once after a use case enqueues,
+    and every `interval` seconds anyway."""
+
+    def __init__(self, services: Services, client: WebClient, interval: float = 1.0) -> None:
+        self.services = services
+        self.client = client
+        self.interval = interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="outbox-pump")
+
+    def start(self) -> OutboxPump:
+        """Start delivering."""
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Deliver now (called after a commit that enqueued)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop after the current round."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                while not self._stop.is_set():
+                    done = deliver_round(self.services, self.client)
+                    if done.sent == 0 and done.paced == 0:
+                        break
+                    if done.sent == 0:
+                        self._stop.wait(done.paced)
+            except Exception:  # keep pumping; the row is retried on its schedule
+                log.exception("outbox delivery round failed")

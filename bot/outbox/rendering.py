@@ -1,0 +1,116 @@
+"""What a row becomes at send time: a typed message rendered for the reader where it lands, the
+deal card drawn as the deal is now, or a raw call; `NotReady` while its thread has no card."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+
+from bot.messages import decode
+from bot.usecases.audience import NoThreadYet, destination
+from bot.usecases.cards import card_facts
+from bot.views.deal_card import card_message
+from bot.views.messages import message_args
+from storage.models import DealThread, OutboxMessage
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from storage.unit_of_work import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
+METADATA_EVENT = "coseller_outbox"  # Slack message metadata carrying the idempotency key
+
+
+Renderer = Callable[["Services", "AbstractUnitOfWork", dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+RENDERERS: dict[str, Renderer] = {}
+
+
+class NotReady(Exception):  # noqa: N818 - a signal, not an error
+    """The message depends on one not sent yet (its thread's card); try again shortly."""
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a function that turns a payload into (Web API method, arguments) at send time."""
+    def register(function: Renderer) -> Renderer:
+        RENDERERS[name] = function
+        return function
+    return register
+
+
+RENDERER_MODULES: tuple[str, ...] = ()  # modules registering further renderers on import
+
+
+def _load_renderers() -> None:
+    """Import the modules that register renderers (a process may deliver without listeners)."""
+    import importlib
+
+    for name in RENDERER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            log.debug("no renderer module %s", name)
+
+
+@renderer("deal_card")
+def render_deal_card(services: Services, uow: AbstractUnitOfWork, payload: dict[str, Any]
+                     ) -> tuple[str, dict[str, Any]]:
+    """The deal card as it is now: its facts (`bot.usecases.cards.card_facts`) drawn by the
+    card view; posted the first time, then edited in place."""
+    return card_message(card_facts(uow, int(payload["deal_id"])),
+                        default_channel=services.settings.deal_channel)
+
+
+def _thread(uow: AbstractUnitOfWork, deal_id: int) -> DealThread:
+    thread = uow.deals.thread(deal_id)
+    if thread is None or thread.thread_ts is None:
+        raise NotReady(f"deal {deal_id} has no thread yet")
+    return thread
+
+
+def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient
+           ) -> tuple[str, dict[str, Any]]:
+    """A typed message (`bot.messages`): where it goes and its text for the reader there."""
+    typed = decode(message.idempotency_key, message.payload)
+    try:
+        where = destination(uow, typed.to)
+    except NoThreadYet as waiting:
+        raise NotReady(str(waiting)) from None
+    args = message_args(typed, where.reader)
+    if where.dm_user is not None:
+        opened = client.conversations_open(users=where.dm_user)
+        args["channel"] = opened["channel"]["id"]
+    else:
+        args["channel"] = where.channel
+        if where.thread_ts:
+            args["thread_ts"] = where.thread_ts
+    return "chat.postMessage", args
+
+
+def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
+             client: WebClient) -> tuple[str, dict[str, Any]]:
+    payload = dict(message.payload)
+    if payload.get("render") == "message":
+        method, args = _typed(uow, message, client)
+    elif "render" in payload:
+        if payload["render"] not in RENDERERS:
+            _load_renderers()
+        method, args = RENDERERS[payload["render"]](services, uow, payload)
+    else:
+        method, args = payload["method"], dict(payload.get("args") or {})
+    if "thread_of" in payload:
+        thread = _thread(uow, int(payload["thread_of"]))
+        args.setdefault("channel", thread.channel_id)
+        args.setdefault("thread_ts", thread.thread_ts)
+    if "dm" in payload and "channel" not in args:
+        opened = client.conversations_open(users=payload["dm"])
+        args["channel"] = opened["channel"]["id"]
+    if method == "chat.postMessage":
+        args.setdefault("channel", message.channel)
+        args["metadata"] = {"event_type": METADATA_EVENT,
+                            "event_payload": {"key": message.idempotency_key}}
+    return method, args
