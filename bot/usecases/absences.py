@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
 from bot.usecases.clock_store import recompute, running_owed
+from bot.usecases.followup_shared import committed, refresh
 from bot.usecases.followup_shared import person as find_person
-from bot.usecases.followup_shared import refresh, retrying
 from bot.usecases.policy import require, roles
 from bot.usecases.response_clocks import announce_due
 from rules.vocabulary import Role
@@ -95,12 +95,7 @@ def register_absence(services: Services, actor: Actor, command: RegisterAbsence)
     if actor.person_id is None:
         raise Refused(Reply.refusal("error.not_allowed", roles=roles(Action.REGISTER_ABSENCE)))
 
-    def work() -> Reply:
-        with services.uow(actor=actor.user_id) as uow:
-            reply = _register(services, uow, actor, command)
-            uow.commit()
-            return reply
-    return retrying(work)
+    return committed(services, actor, lambda uow: _register(services, uow, actor, command))
 
 
 def _register(services: Services, uow: AbstractUnitOfWork, actor: Actor,

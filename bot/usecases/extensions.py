@@ -16,7 +16,7 @@ from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, ToThr
 from bot.permissions import Action
 from bot.usecases.clock_store import next_action_at, rebuild
 from bot.usecases.deal_support import DealRef
-from bot.usecases.followup_shared import find_deal, refresh, require_open, retrying
+from bot.usecases.followup_shared import committed, find_deal, refresh, require_open
 from bot.usecases.followup_shared import person as find_person
 from bot.usecases.policy import refusal, require
 from bot.usecases.response_clocks import partner_clock
@@ -98,12 +98,7 @@ def current_due(services: Services, deal_id: int | None) -> datetime | None:
 
 def file_extension(services: Services, actor: Actor, command: FileExtension) -> Reply:
     """A partner asks for more time (the GS is asked to decide); a GS or admin grants it."""
-    def work() -> Reply:
-        with services.uow(actor=actor.user_id) as uow:
-            reply = _file(services, uow, actor, command)
-            uow.commit()
-            return reply
-    return retrying(work)
+    return committed(services, actor, lambda uow: _file(services, uow, actor, command))
 
 
 def _file(services: Services, uow: AbstractUnitOfWork, actor: Actor, command: FileExtension
@@ -181,12 +176,7 @@ def decide_extension(services: Services, actor: Actor, command: DecideExtension)
     """The GS (or an admin) approves or declines a partner's extension request."""
     require(actor, Action.GRANT_EXTENSION)
 
-    def work() -> Reply:
-        with services.uow(actor=actor.user_id) as uow:
-            reply = _decide(services, uow, actor, command)
-            uow.commit()
-            return reply
-    return retrying(work)
+    return committed(services, actor, lambda uow: _decide(services, uow, actor, command))
 
 
 def _decide(services: Services, uow: AbstractUnitOfWork, actor: Actor,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIVE_STATUSES",
     "DealRef",
+    "committed",
     "find_deal",
     "person",
     "refresh",
@@ -56,6 +57,18 @@ def retrying(work: Callable[[], T]) -> T:
                 raise
             log.info("changed meanwhile; trying again")
     raise AssertionError("unreachable")
+
+
+def committed(services: Services, actor: Actor,
+              step: Callable[[AbstractUnitOfWork], T]) -> T:
+    """Run `step` in a unit of work acting as `actor` and commit it; again from the start when
+    it lost a race."""
+    def work() -> T:
+        with services.uow(actor=actor.user_id) as uow:
+            result = step(uow)
+            uow.commit()
+            return result
+    return retrying(work)
 
 
 def person(uow: AbstractUnitOfWork, person_id: int | None) -> Person | None:
