@@ -11,7 +11,7 @@ from typing import Any
 from bot.context import Actor
 from bot.i18n import t
 
-__all__ = ["actor_of", "polite", "say_private", "stranger"]
+__all__ = ["actor_of", "failure_text", "polite", "say_private", "stranger"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,15 @@ def stranger(actor: Actor | None, respond: Any) -> bool:
     return True
 
 
+def failure_text(context: Any) -> str:
+    """Log the failure of the request being handled; what to tell its user (with the request
+    id, so an admin can find it in the log)."""
+    request_id = context.get("request_id", "-") if hasattr(context, "get") else "-"
+    log.exception("request %s: a listener failed", request_id)
+    actor = actor_of(context) if hasattr(context, "get") else None
+    return t("error.unexpected", actor.lang if actor else "en", ref=request_id)
+
+
 def polite(function: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a lazy listener: a failure is logged with the request id and, where the listener
     can answer (`respond`), the user is told politely in their language. Bolt itself would only
@@ -46,17 +55,13 @@ def polite(function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return function(**kwargs)
         except Exception:
-            context = kwargs.get("context") or {}
-            request_id = context.get("request_id", "-") if hasattr(context, "get") else "-"
-            log.exception("request %s: a listener failed", request_id)
+            text = failure_text(kwargs.get("context") or {})
             respond = kwargs.get("respond")
-            actor = actor_of(context) if hasattr(context, "get") else None
             if respond is not None:
                 try:
-                    say_private(respond, t("error.unexpected", actor.lang if actor else "en",
-                                           ref=request_id))
+                    say_private(respond, text)
                 except Exception:  # the user may be gone; the log has the failure
-                    log.warning("request %s: could not tell the user", request_id)
+                    log.warning("could not tell the user: %s", text)
             return None
 
     return guarded

@@ -43,7 +43,5 @@ def register(app: App) -> None:
             (client or services.client).views_publish(user_id=actor.user_id, view=view)
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("views.publish for %s failed: %s", actor.user_id, error)
-        except Exception:  # the tab stays as it was; the log has the request id
-            log.exception("home tab failed (request %s)", context.get("request_id", "-"))
 
     app.event("app_home_opened")(ack=ack_now, lazy=[polite(work)])

@@ -9,7 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.i18n import t
-from bot.listeners.common import actor_of
+from bot.listeners.common import actor_of, failure_text
 from bot.messages import Refused
 from bot.usecases.deal_queries import OpenDealForm, deal_form
 from bot.usecases.offers import OfferDeal, offer_deal
@@ -52,10 +52,8 @@ def _submission(kind: Literal["register", "offer"]) -> Any:
             ack(response_action="errors",
                 errors={refused.reply.field or "domain": reply_text(actor, refused.reply)})
             return
-        except Exception:
-            ref = context.get("request_id", "-")
-            log.exception("request %s: deal %s submission failed", ref, kind)
-            ack(response_action="errors", errors={"domain": t("error.unexpected", lang, ref=ref)})
+        except Exception:  # a modal is answered only through its ack: the same words as `polite`
+            ack(response_action="errors", errors={"domain": failure_text(context)})
             return
         ack(response_action="update", view=done_view(lang, reply_text(actor, done.reply)))
 
