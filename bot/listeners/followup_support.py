@@ -17,6 +17,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.listeners.common import actor_of, say_private, stranger
 from bot.messages import Reader, Refused, Reply
+from bot.syntax.tokens import deal_ref
 from bot.usecases.absences import open_absence
 from bot.usecases.bant import open_bant
 from bot.usecases.deal_support import DealRef
@@ -101,7 +102,7 @@ def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | N
     if stranger(actor, respond):
         return None, None
     value = action_value(body)
-    return actor, int(value) if value.isdigit() and len(value) < 10 else None
+    return actor, deal_ref(value)  # a record's id: the same rule as a deal number
 
 
 def action_value(body: dict[str, Any]) -> str:

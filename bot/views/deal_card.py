@@ -20,7 +20,7 @@ reader's zone.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import (
@@ -38,6 +38,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import MESSAGES, t
 from bot.usecases.cards import DECISION_STATUSES, CardFacts
+from bot.views.text import escape, slack_date
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer, render
 from rules.eligibility import eligibility
@@ -56,24 +57,11 @@ __all__ = [
     "card_lang",
     "card_message",
     "card_viewer",
-    "escape",
     "line_name",
     "plain_date",
-    "slack_date",
 ]
 
 When = Callable[[datetime], str]
-
-
-def escape(text: str) -> str:
-    """Text safe inside Slack mrkdwn (`&`, `<`, `>`)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def slack_date(moment: datetime, lang: str) -> str:
-    """A Slack date token: every reader sees the instant in their own zone."""
-    fallback = rules_i18n.format_datetime(moment, lang, UTC)
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def plain_date(moment: datetime, lang: str, tz: Any) -> str:

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 import bot
 from bot.listeners.actions.deal_actions import parse_value
 from bot.usecases.deal_opening import SEGMENTS, ItemInput
-from bot.views.deal_card import CardFacts, card_blocks, slack_date
+from bot.views.deal_card import CardFacts, card_blocks
 from bot.views.deal_modals import domain_in, offer_modal, read_form, register_modal
+from bot.views.text import slack_date
 from rules.answers import Viewer
 from rules.vocabulary import Edition, Motion, Role
 from storage.mapping import deal_facts, partner_facts

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite, say_private, stranger
 from bot.messages import Refused
+from bot.syntax.tokens import deal_ref
 from bot.usecases.deal_support import DealDone
 from bot.usecases.offers import AnswerOffer, answer_offer
 from bot.usecases.registration import DecideRegistration, decide_registration
@@ -32,9 +33,10 @@ Decide = Callable[["Services", "Actor", int, "int | None"], DealDone]
 def parse_value(value: str) -> tuple[int, int | None] | None:
     """`12:3` -> (12, 3); `12` -> (12, None); anything else -> None."""
     deal, _, version = str(value or "").partition(":")
-    if not deal.isdigit() or (version and not version.isdigit()):
+    deal_id = deal_ref(deal)
+    if deal_id is None or (version and not version.isdecimal()) or len(version) > 9:
         return None
-    return int(deal), int(version) if version else None
+    return deal_id, int(version) if version else None
 
 
 def _handler(decide: Decide) -> Callable[..., None]:
