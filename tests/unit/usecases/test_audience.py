@@ -47,12 +47,13 @@ def test_the_registering_partner_decides_not_the_first_of_the_org() -> None:
 def test_an_offered_deal_speaks_its_partner_orgs_first_person() -> None:
     """Registered by a GS (a HubSpot-owned offer): the partner side's language, not the GS's."""
     world = World.make()
+    _set(world, "ren", locale="en")  # Sakura's second person: not the one asked
     offered = world.deal(partner="northwind", registrant="hiro", gs="hiro",
                          status=DealStatus.OFFERED)
     assert _lang(world, offered) == "en"  # Dana, not Hiroshi
     to_sakura = world.deal(partner="sakura", registrant="maya", gs="maya",
                            status=DealStatus.OFFERED)
-    assert _lang(world, to_sakura) == "ja"  # Aiko, not Maya
+    assert _lang(world, to_sakura) == "ja"  # Aiko, not Ren nor Maya
 
 
 def test_an_inactive_first_person_is_passed_over() -> None:

@@ -84,7 +84,7 @@ def test_refusal_and_require_agree_with_the_table(world: World, deal: Deal, acti
     reply = refusal(actor, action, deal)
     if expected is None:
         assert reply is None
-        assert require(actor, action, deal) is None
+        require(actor, action, deal)  # goes on
         return
     assert reply is not None and not reply.ok
     [line] = reply.lines
