@@ -66,17 +66,15 @@ def rebuild(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, deal:
     return built
 
 
-def next_action_at(clock: rc.Clock, calendar: RegionCalendar, *, since: datetime,
+def next_action_at(clock: rc.Clock, calendar: RegionCalendar, *,
                    done: str | None = None) -> datetime | None:
-    """The first escalation step at or after `since`; when every step lies before it, the last
-    step (the breach) unless it is the one already done, so a sweep still acts on it."""
+    """When the first escalation step after `done` (the last one taken) comes; None when none is
+    left. A step whose time has already come is kept: the sweep acts on it (or, catching up, on
+    the latest one due), so a reminder is never skipped by a recomputation."""
     steps = plan(clock, calendar)
-    for step in steps:
-        if step.at >= since:
-            return step.at
-    if steps and steps[-1].key != done:
-        return steps[-1].at
-    return None
+    done_at = next((i for i, step in enumerate(steps) if step.key == done), -1)
+    pending = steps[done_at + 1:]
+    return pending[0].at if pending else None
 
 
 def start_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *, kind: str,
@@ -88,8 +86,7 @@ def start_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *
     clock, calendar = rebuild(uow, regions, row, deal)
     row.due_at = clock.due_at
     row.basis = clock.basis.value
-    row.next_action_at = next_action_at(clock, calendar, since=at) \
-        if owed_by is Party.PARTNER else None
+    row.next_action_at = next_action_at(clock, calendar) if owed_by is Party.PARTNER else None
     uow.clocks.add(row)
     return row, clock, calendar
 
@@ -113,7 +110,7 @@ def recompute(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, dea
     if clock.basis.value != row.basis:
         row.basis = clock.basis.value
     if row.owed_by is Party.PARTNER:
-        following = next_action_at(clock, calendar, since=now, done=row.escalation_step)
+        following = next_action_at(clock, calendar, done=row.escalation_step)
         if following != row.next_action_at:
             row.next_action_at = following
     return before, clock, calendar

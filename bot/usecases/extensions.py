@@ -158,7 +158,7 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
         row.state = ClockState.RUNNING  # extended after its breach notice: running again
         passed = [s.key for s in plan(extended, calendar) if s.at <= now]
         row.escalation_step = passed[-1] if passed else None  # no stale reminders
-    row.next_action_at = next_action_at(extended, calendar, since=now, done=row.escalation_step)
+    row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
     queue(uow, Outgoing(f"extension:{ext.id}:granted", ToThread(deal.id), (
         Text("followup.extend.thread", {"by": granted_by, "why": Typed(ext.reason or ""),
                                         "due": extended.due_at}),)))

@@ -15,13 +15,11 @@ RECEIVED = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)  # Fri 21 Nov 16:00 JST
 def test_the_first_step_is_the_reminder_with_24_business_hours_left() -> None:
     clock = rc.response_clock(RECEIVED, JP)
     assert clock.due_at == datetime(2025, 11, 26, 7, 0, tzinfo=UTC)
-    assert next_action_at(clock, JP, since=RECEIVED) == datetime(2025, 11, 25, 7, 0, tzinfo=UTC)
-    # later on, the next step; past every step, the breach (unless done)
-    assert next_action_at(clock, JP, since=datetime(2025, 11, 25, 8, 0, tzinfo=UTC)) == \
-        datetime(2025, 11, 26, 3, 0, tzinfo=UTC)
-    after = clock.due_at + timedelta(hours=1)
-    assert next_action_at(clock, JP, since=after) == clock.due_at
-    assert next_action_at(clock, JP, since=after, done="breach") is None
+    assert next_action_at(clock, JP) == datetime(2025, 11, 25, 7, 0, tzinfo=UTC)
+    # after the first reminder, the second; after it, the breach; after the breach, nothing
+    assert next_action_at(clock, JP, done="remind_24h") == datetime(2025, 11, 26, 3, 0, tzinfo=UTC)
+    assert next_action_at(clock, JP, done="remind_4h") == clock.due_at
+    assert next_action_at(clock, JP, done="breach") is None
 
 
 def test_an_extension_moves_every_step() -> None:
@@ -29,7 +27,7 @@ def test_an_extension_moves_every_step() -> None:
     longer = rc.extend(clock, rc.Extension(granted_by="Hiroshi", reason="sick",
                                            granted_at=RECEIVED, extra=timedelta(hours=24)), JP)
     assert longer.due_at == datetime(2025, 11, 27, 7, 0, tzinfo=UTC)
-    assert next_action_at(longer, JP, since=RECEIVED) == datetime(2025, 11, 26, 7, 0, tzinfo=UTC)
+    assert next_action_at(longer, JP) == datetime(2025, 11, 26, 7, 0, tzinfo=UTC)
 
 
 def test_reminder_with_an_absence_falls_when_24_business_hours_are_left() -> None:
@@ -37,5 +35,5 @@ def test_reminder_with_an_absence_falls_when_24_business_hours_are_left() -> Non
                          end=datetime(2025, 11, 26, 0, 0, tzinfo=UTC), registered_at=RECEIVED)
     clock = rc.response_clock(RECEIVED, JP, absences=[absence])
     assert clock.due_at == datetime(2025, 11, 27, 7, 0, tzinfo=UTC)
-    at = next_action_at(clock, JP, since=RECEIVED)
+    at = next_action_at(clock, JP)
     assert at is not None and rc.remaining(clock, JP, at) == timedelta(hours=24)
