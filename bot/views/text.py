@@ -42,7 +42,8 @@ def _param(value: Param, reader: Reader) -> object:
     if isinstance(value, Typed):
         return escape(value.text)
     if isinstance(value, tuple):
-        return ", ".join(str(_param(item, reader)) for item in value)
+        separator = "、" if reader.lang == "ja" else ", "
+        return separator.join(str(_param(item, reader)) for item in value)
     if isinstance(value, Decimal):
         return str(value)
     return value

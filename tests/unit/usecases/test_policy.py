@@ -107,10 +107,10 @@ def test_without_a_deal_another_partner_is_not_refused_ownership(world: World) -
 
 
 def _joined(names: list[str], lang: str) -> str:
-    """The catalog's role names joined as `roles.joined` does: `a, b or c`."""
+    """The catalog's role names joined as `roles.joined` does: `a, b or c` (`a、bまたはc`)."""
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + OR[lang] + names[-1]
+    return ("、" if lang == "ja" else ", ").join(names[:-1]) + OR[lang] + names[-1]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -128,6 +128,8 @@ def test_roles_in_plain_words() -> None:
     assert render_text(roles(Action.CLOSE_DEAL), ja) == "グローススペシャリスト(GS)または管理者"
     assert render_text(roles(Action.REGISTER_DEAL), en) == "partners"
     assert render_text(roles(Action.UPDATE_BANT), en) == "Growth Specialists, partners or admins"
+    assert render_text(roles(Action.UPDATE_BANT), ja) == \
+        "グローススペシャリスト(GS)、パートナーまたは管理者"
 
 
 def test_the_not_allowed_refusal_reads_whole(world: World, deal: Deal) -> None:
