@@ -10,7 +10,8 @@ response URL at all, the answer is a direct message through the outbox.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk.errors import SlackClientError
 from slack_sdk.webhook import WebhookClient
@@ -69,30 +70,34 @@ def tell(services: Services, actor: Actor, url: str | None, reply: Reply) -> Non
     tell_actor(services, actor, reply)
 
 
-def show_bant(services: Services, actor: Actor, where: DealRef, body: dict[str, Any],
-              client: Any, respond: Any) -> None:
-    """Open the BANT modal for the deal (or say why not). Runs inside the ack: a trigger id
-    is good for 3 seconds."""
+Form = TypeVar("Form")
+
+
+def open_modal(actor: Actor, body: dict[str, Any], client: Any, respond: Any,
+               form: Callable[[], Form], view: Callable[[Form], dict[str, Any]]) -> None:
+    """Ask the use case for the modal's form (or tell the actor why not) and open the modal.
+    Runs inside the ack: a trigger id is good for 3 seconds."""
     try:
-        form = open_bant(services, actor, where)
+        filled = form()
     except Refused as refused:
         answer(respond, actor, refused.reply)
         return
-    client.views_open(trigger_id=body.get("trigger_id"), view=bant_modal(
-        actor.lang, deal_id=form.deal_id, company=form.company, latest=form.latest,
-        metadata=meta(body)))
+    client.views_open(trigger_id=body.get("trigger_id"), view=view(filled))
+
+
+def show_bant(services: Services, actor: Actor, where: DealRef, body: dict[str, Any],
+              client: Any, respond: Any) -> None:
+    """Open the BANT modal for the deal (or say why not)."""
+    open_modal(actor, body, client, respond, lambda: open_bant(services, actor, where),
+               lambda form: bant_modal(actor.lang, deal_id=form.deal_id, company=form.company,
+                                       latest=form.latest, metadata=meta(body)))
 
 
 def show_ooo(services: Services, actor: Actor, body: dict[str, Any], client: Any,
              respond: Any) -> None:
-    """Open the out-of-office modal (or say why not), inside the ack."""
-    try:
-        form = open_absence(services, actor)
-    except Refused as refused:
-        answer(respond, actor, refused.reply)
-        return
-    client.views_open(trigger_id=body.get("trigger_id"),
-                      view=ooo_modal(actor.lang, now=form.now, metadata=meta(body)))
+    """Open the out-of-office modal (or say why not)."""
+    open_modal(actor, body, client, respond, lambda: open_absence(services, actor),
+               lambda form: ooo_modal(actor.lang, now=form.now, metadata=meta(body)))
 
 
 def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | None, int | None]:

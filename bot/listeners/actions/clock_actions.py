@@ -20,6 +20,7 @@ from bot.listeners.followup_support import (
     answer,
     clicked,
     meta,
+    open_modal,
     post_response,
     reader,
     show_bant,
@@ -63,16 +64,12 @@ def _open_extension(services: Services, ack: Any, body: dict[str, Any], context:
                     client: Any, respond: Any) -> None:
     ack()
     actor, deal_id = clicked(body, context, respond)
-    if actor is None or deal_id is None:
-        return
-    try:
-        form = extension_form(services, actor, deal_id)
-    except Refused as refused:
-        answer(respond, actor, refused.reply)
-        return
-    client.views_open(trigger_id=body.get("trigger_id"), view=extension_modal(
-        actor.lang, deal_id=form.deal_id, company=form.company, due=form.due,
-        granting=form.granting, metadata=meta(body)))
+    if actor is not None and deal_id is not None:
+        open_modal(actor, body, client, respond,
+                   lambda: extension_form(services, actor, deal_id),
+                   lambda form: extension_modal(actor.lang, deal_id=form.deal_id,
+                                                company=form.company, due=form.due,
+                                                granting=form.granting, metadata=meta(body)))
 
 
 def open_extension() -> Handler:
@@ -99,16 +96,12 @@ def _open_discount(services: Services, ack: Any, body: dict[str, Any], context: 
                    client: Any, respond: Any) -> None:
     ack()
     actor, discount_id = clicked(body, context, respond)
-    if actor is None or discount_id is None:
-        return
-    try:
-        form = open_discount(services, actor, discount_id)
-    except Refused as refused:
-        answer(respond, actor, refused.reply)
-        return
-    client.views_open(trigger_id=body.get("trigger_id"), view=discount_modal(
-        actor.lang, description=form.description, company=form.company, deal_id=form.deal_id,
-        metadata=meta(body, discount_id=form.discount_id)))
+    if actor is not None and discount_id is not None:
+        open_modal(actor, body, client, respond,
+                   lambda: open_discount(services, actor, discount_id),
+                   lambda form: discount_modal(actor.lang, description=form.description,
+                                               company=form.company, deal_id=form.deal_id,
+                                               metadata=meta(body, discount_id=form.discount_id)))
 
 
 def _decline_discount(services: Services, body: dict[str, Any], context: Any,
