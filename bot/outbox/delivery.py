@@ -22,7 +22,7 @@ from bot.outbox.attempts import (
     release,
     unsure,
 )
-from bot.outbox.rendering import NotReady, prepare
+from bot.outbox.rendering import Destinations, NotReady, prepare
 from bot.pacing import Pacer
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
@@ -63,13 +63,15 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
     token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
     ids = claim_outbox(services.factory, now=now, limit=limit, worker=token)
     done = Delivery()
+    known: Destinations = {}
     for message_id in ids:
-        _deliver_one(services, client, message_id, token=token, pacer=pacer, done=done)
+        _deliver_one(services, client, message_id, token=token, pacer=pacer, done=done,
+                     known=known)
     return done
 
 
 def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
-                 pacer: Pacer, done: Delivery) -> None:
+                 pacer: Pacer, done: Delivery, known: Destinations) -> None:
     with services.uow(actor="outbox") as uow:
         message = uow.outbox.claimed(message_id, token)
         if message is None or message.state is not OutboxState.PENDING:
@@ -80,7 +82,7 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
             return
         interrupted = unsure(message)
         try:
-            method, args = prepare(services, uow, message, client)
+            method, args = prepare(services, uow, message, client, known)
         except NotReady:
             release(message)
             uow.commit()

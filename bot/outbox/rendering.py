@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
-from bot.messages import decode
-from bot.usecases.audience import NoThreadYet, destination
+from bot.messages import Recipient, decode
+from bot.usecases.audience import Destination, NoThreadYet, destination
 from bot.usecases.cards import card_facts
 from bot.views.deal_card import card_message
 from bot.views.messages import message_args
@@ -72,14 +72,21 @@ def _thread(uow: AbstractUnitOfWork, deal_id: int) -> DealThread:
     return thread
 
 
-def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient
-           ) -> tuple[str, dict[str, Any]]:
-    """A typed message (`bot.messages`): where it goes and its text for the reader there."""
+Destinations = dict[Recipient, Destination]
+
+
+def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
+           known: Destinations) -> tuple[str, dict[str, Any]]:
+    """A typed message (`bot.messages`): where it goes and its text for the reader there.
+    `known` remembers destinations for one delivery round (a burst of reminders to one thread
+    looks its thread and language up once)."""
     typed = decode(message.idempotency_key, message.payload)
-    try:
-        where = destination(uow, typed.to)
-    except NoThreadYet as waiting:
-        raise NotReady(str(waiting)) from None
+    where = known.get(typed.to)
+    if where is None:
+        try:
+            where = known[typed.to] = destination(uow, typed.to)
+        except NoThreadYet as waiting:
+            raise NotReady(str(waiting)) from None
     args = message_args(typed, where.reader)
     if where.dm_user is not None:
         opened = client.conversations_open(users=where.dm_user)
@@ -92,10 +99,11 @@ def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient
 
 
 def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
-             client: WebClient) -> tuple[str, dict[str, Any]]:
+            client: WebClient, known: Destinations | None = None) -> tuple[str, dict[str, Any]]:
+    """The Web API method and arguments of a row, rendered now (`NotReady` while it waits)."""
     payload = dict(message.payload)
     if payload.get("render") == "message":
-        method, args = _typed(uow, message, client)
+        method, args = _typed(uow, message, client, {} if known is None else known)
     elif "render" in payload:
         if payload["render"] not in RENDERERS:
             _load_renderers()
