@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union
 from zoneinfo import ZoneInfo
 
-from bot.answer_codec import decode_answer, encode_answer
+from bot.answer_codec import decode_answer, decode_value, encode_answer, encode_value
 from rules.answers import Answer, Viewer
 from rules.facts import Partner
 from rules.sections import Section
@@ -222,42 +222,28 @@ class Refused(Exception):  # noqa: N818 - a refusal to tell someone, not a failu
 
 
 def _encode_param(value: Param) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return {"$": "decimal", "v": str(value)}
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("a message's time must be aware")
-        return {"$": "datetime", "v": value.isoformat()}
-    if isinstance(value, date):
-        return {"$": "date", "v": value.isoformat()}
+    """Text, typed text and lists here; every other value as a rule answer's value is kept
+    (`bot.answer_codec`: one tagged JSON for both)."""
     if isinstance(value, Text):
         return {"$": "text", "v": _encode_text(value)}
     if isinstance(value, Typed):
         return {"$": "typed", "v": value.text}
     if isinstance(value, tuple):
-        return {"$": "list", "v": [_encode_param(item) for item in value]}
-    raise TypeError(f"cannot put {type(value).__name__} in a message")
+        return {"$": "params", "v": [_encode_param(item) for item in value]}
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError("a message's time must be aware")
+    return encode_value(value)
 
 
 def _decode_param(value: Any) -> Param:
-    if not isinstance(value, dict):
-        return value  # type: ignore[no-any-return]
-    kind, raw = value["$"], value["v"]
-    if kind == "decimal":
-        return Decimal(raw)
-    if kind == "datetime":
-        return datetime.fromisoformat(raw)
-    if kind == "date":
-        return date.fromisoformat(raw)
-    if kind == "text":
-        return _decode_text(raw)
-    if kind == "typed":
-        return Typed(str(raw))
-    if kind == "list":
-        return tuple(_decode_param(item) for item in raw)
-    raise ValueError(f"unknown message parameter {kind!r}")
+    if isinstance(value, dict) and value.get("$") == "text":
+        return _decode_text(value["v"])
+    if isinstance(value, dict) and value.get("$") == "typed":
+        return Typed(str(value["v"]))
+    if isinstance(value, dict) and value.get("$") == "params":
+        return tuple(_decode_param(item) for item in value["v"])
+    decoded: Param = decode_value(value)
+    return decoded
 
 
 def _encode_text(text: Text) -> dict[str, Any]:
