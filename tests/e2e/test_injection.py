@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from storage.models import DealStatus, OutboxMessage, OutboxState
+from bot.views.text import escape
+from storage.models import Deal, DealStatus, OutboxMessage, OutboxState, PartnerOrg
 from tests.e2e.conftest import Clock as FakeClock
-from tests.e2e.deals_support import card, form, only_deal, submit
-from tests.e2e.followup_support import block_action
+from tests.e2e.deals_support import card, form, submit
+from tests.e2e.followup_support import block_action, query
 from tests.e2e.followup_support import text as text_state
-from tests.e2e.support import Harness
+from tests.e2e.support import TEAM, Harness
 from tests.e2e.test_confidentiality import (
     ADMIN,
     AIKO,
@@ -46,6 +48,7 @@ CORPUS = ("<!channel>", "<!here>", "<!everyone>", "<@U0AIKO01>", "<@U0DANA01>", 
           "<#C0OTHER>", "<https://evil.example|click>", "<mailto:a@evil.example>",
           "&lt;!channel&gt;", "*bold*", "＜！ｃｈａｎｎｅｌ＞", "שלום", "🎉👍🏽", "a & b > c")
 HOSTILE = " ".join(CORPUS)
+NAMES = " <!channel> <@U0AIKO01> <https://evil.example|x> & Co"  # names in the directory
 LONG = ("＜！ｃｈａｎｎｅｌ＞ 長い説明 " + HOSTILE + " ") * 40   # over 5,000 characters
 STAFF = {HIRO, MAYA, KEN, ADMIN}
 TOKEN = re.compile(r"<([^<>]*)>")
@@ -101,9 +104,25 @@ def field(text: str, limit: int) -> str:
     return text[:limit]
 
 
-def story_for(story: Story, who: Partner, domain: str, typed: str) -> int:
-    """The whole story on one customer, every typed field saying `typed`; the deal's id."""
+def rename(harness: Harness, who: Partner, suffix: str) -> None:
+    """Names from the directory (the partner organisation, its person, the GS) end in `suffix`
+    (an administrator typed them); an empty suffix gives the names back."""
+    with harness.services.uow(actor="test") as uow:
+        org = uow.session.scalar(select(PartnerOrg).where(PartnerOrg.name.startswith(who.org)))
+        assert org is not None
+        org.name = who.org + suffix
+        for user in (who.user, who.gs):
+            person = uow.directory.person(TEAM, user)
+            assert person is not None
+            person.name = person.name.split(" <", 1)[0] + suffix
+        uow.commit()
+
+
+def story_for(story: Story, who: Partner, domain: str, typed: str, names: str = "") -> int:
+    """The whole story on one customer, every typed field saying `typed` (the directory's names
+    ending in `names`); the deal's id."""
     harness = story.harness
+    rename(harness, who, names)
     # registration: the company's name
     story.open_modal(who.user, "/deal", "register", "deal_register")
     answer = submit(harness, who.user, "deal_register", form(
@@ -111,7 +130,8 @@ def story_for(story: Story, who: Partner, domain: str, typed: str) -> int:
         items=[("marketing", "professional", "96000" if who.currency == "JPY" else "900")]))
     story.acks.append((who.user, answer))
     assert answer.get("response_action") == "update", answer
-    deal_id = only_deal(harness, domain, who.org)
+    deal_id = harness.wait_for(lambda: query(harness, lambda uow: uow.session.scalar(
+        select(Deal.id).where(Deal.customer_domain == domain))))
     harness.wait_for(lambda: story.thread(deal_id))
     story.settle()
     story.later(minutes=5)
@@ -166,6 +186,7 @@ def story_for(story: Story, who: Partner, domain: str, typed: str) -> int:
     # the GS removes the partner, with a reason
     story.command(who.gs, "/deal", f"remove {deal_id} {typed}")
     story.settle()
+    rename(harness, who, "")
     return deal_id
 
 
@@ -180,9 +201,10 @@ def test_typed_text_never_pings_mentions_or_links(harness: Harness, clock: FakeC
     story = Story(harness, clock)
     cards: dict[str, list[str]] = {}
     deals: dict[str, int] = {}
-    for name, typed in (("plain", "Hinode Foods 日の出食品"), ("hostile", HOSTILE),
-                        ("long", LONG)):
-        deal_id = deals[name] = story_for(story, who, f"{name}-{lang}.example.com", typed)
+    for name, typed, names in (("plain", "Hinode Foods 日の出食品", ""),
+                               ("hostile", HOSTILE, NAMES), ("long", LONG, NAMES)):
+        deal_id = deals[name] = story_for(story, who, f"{name}-{lang}.example.com", typed,
+                                          names)
         cards[name] = block_types(card(harness, deal_id))
         story.later(hours=1)
     assert cards["hostile"] == cards["plain"] and cards["long"] == cards["plain"], cards
@@ -192,12 +214,15 @@ def test_typed_text_never_pings_mentions_or_links(harness: Harness, clock: FakeC
     methods = {method for method, _ in payloads}
     assert {"chat.postMessage", "chat.update", "response_url", "views.open",
             "views.publish", "view_submission ack"} <= methods, methods
-    escaped_seen = 0
+    escaped_seen, leaks = 0, set()
     for method, args in payloads:
         for where, text in shown_strings(args):
-            assert not foreign_tokens(text), (method, where, foreign_tokens(text), text[:400])
+            if foreign_tokens(text):
+                leaks.add((method, re.sub(r"\[\d+\]", "[]", where)))
             escaped_seen += text.count("&lt;!channel&gt;")
+    assert not leaks, sorted(leaks)
     assert escaped_seen > 20  # the corpus did reach the messages, escaped
+    assert any(escape(NAMES) in text for _, args in payloads for _, text in shown_strings(args))
     # already-escaped text stays as typed: `&lt;` is shown as `&lt;`, never as `<`
     assert any("&amp;lt;!channel&amp;gt;" in text for _, args in payloads
                for _, text in shown_strings(args))
@@ -211,7 +236,7 @@ def test_slack_limits_hold_for_long_text(harness: Harness, clock: FakeClock) -> 
     """Every section, field, context element, header, button and option the long story sent
     keeps within Slack's limits (Slack would refuse the whole message)."""
     story = Story(harness, clock)
-    story_for(story, PARTNERS["en"], "long-limits.example.com", LONG)
+    story_for(story, PARTNERS["en"], "long-limits.example.com", LONG, NAMES)
     limits = {"section": 3000, "header": 150}
 
     def check(value: Any, where: str) -> None:
