@@ -11,8 +11,10 @@ thread's language and shows times as Slack date tokens, a person is addressed in
 Use cases never build Block Kit, and nothing here knows Slack's wire format.
 
 Parameters are plain JSON values, `Decimal`, aware `datetime`, `date`, a nested `Text` (rendered
-in the same language) or `Typed` text a person wrote (escaped when shown, so it can never ping a
-channel or forge a link).
+in the same language), `Typed` text a person wrote, or a `Mention` / `ChannelLink` the bot builds
+from a Slack id. Every text parameter (a `str` as much as `Typed`) is escaped when shown, so
+nothing a person typed can ping a channel, mention someone or forge a link: only `Mention` and
+`ChannelLink` become Slack tokens.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ __all__ = [
     "Answered",
     "AssumedPartner",
     "Button",
+    "ChannelLink",
     "Closest",
+    "Mention",
     "Outgoing",
     "Param",
     "Reader",
@@ -78,6 +82,21 @@ class Typed:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A person the bot mentions on purpose, by Slack user id (`<@U…>`): built from an id,
+    never from typed text (every other text parameter is escaped when shown)."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ChannelLink:
+    """A channel the bot names on purpose, by Slack id (`<#C…>`), shown as a link."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class Text:
     """A catalog message and its parameters, rendered in the reader's language."""
 
@@ -86,8 +105,9 @@ class Text:
     count: int | None = None  # a plural message's count
 
 
+# a recursive alias: `|` cannot take the forward reference
 Param = Union[str, int, float, bool, None, Decimal, datetime, date, Text, Typed,  # noqa: UP007
-              tuple["Param", ...]]  # a recursive alias: `|` cannot take the forward reference
+              Mention, ChannelLink, tuple["Param", ...]]
 
 
 @dataclass(frozen=True)
@@ -228,6 +248,10 @@ def _encode_param(value: Param) -> Any:
         return {"$": "text", "v": _encode_text(value)}
     if isinstance(value, Typed):
         return {"$": "typed", "v": value.text}
+    if isinstance(value, Mention):
+        return {"$": "mention", "v": value.user_id}
+    if isinstance(value, ChannelLink):
+        return {"$": "channel", "v": value.channel_id}
     if isinstance(value, tuple):
         return {"$": "params", "v": [_encode_param(item) for item in value]}
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -240,6 +264,10 @@ def _decode_param(value: Any) -> Param:
         return _decode_text(value["v"])
     if isinstance(value, dict) and value.get("$") == "typed":
         return Typed(str(value["v"]))
+    if isinstance(value, dict) and value.get("$") == "mention":
+        return Mention(str(value["v"]))
+    if isinstance(value, dict) and value.get("$") == "channel":
+        return ChannelLink(str(value["v"]))
     if isinstance(value, dict) and value.get("$") == "params":
         return tuple(_decode_param(item) for item in value["v"])
     decoded: Param = decode_value(value)

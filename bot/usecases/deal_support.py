@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.messages import Param, Refused, Reply, Text, Typed
+from bot.messages import Mention, Param, Refused, Reply, Text, Typed
 from rules.vocabulary import Role
 from storage.errors import ChangedMeanwhileError, NotFoundError
 from storage.models import ClockState, Deal, DealStatus, Party, Person
@@ -70,9 +70,9 @@ def status_text(status: DealStatus) -> Text:
     return Text(f"deals.status.{status.value}")
 
 
-def mention(person: Person | None) -> str:
+def mention(person: Person | None) -> Mention | str:
     """A Slack mention of a person, `-` for nobody."""
-    return f"<@{person.slack_user_id}>" if person is not None else "-"
+    return Mention(person.slack_user_id) if person is not None else "-"
 
 
 def already_decided(deal: Deal) -> Refused:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.messages import Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
+from bot.messages import ChannelLink, Mention, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
 from bot.usecases.cards import refresh_card
 from bot.usecases.deal_opening import DealInput, best_partner_wins_notices, duplicate, new_deal, route
@@ -65,7 +65,7 @@ def offer_deal(services: Services, actor: Actor, command: OfferDeal) -> DealDone
     if form.partner_org_id is None:
         raise Refused(Reply.refusal("deals.error.partner", field="partner"))
     now = services.now()
-    channel = f"<#{services.settings.deal_channel}>"
+    channel = ChannelLink(services.settings.deal_channel)
     with services.uow(actor=actor.user_id) as uow:
         person = person_of(uow, actor)
         org = uow.directory.find_org(form.partner_org_id)
@@ -128,7 +128,7 @@ def answer_offer(services: Services, actor: Actor, command: AnswerOffer) -> Deal
             key = "deals.dm.offer_accepted" if command.accept else "deals.dm.offer_declined"
             queue(uow, Outgoing(f"deal:{deal.id}:offer:{deal.status.value}", ToPerson(gs.id),
                                 (Text(key, {"partner": Typed(org.name) if org else "-",
-                                            "who": f"<@{actor.user_id}>",
+                                            "who": Mention(actor.user_id),
                                             **deal_args(deal)}),), deal_id=deal.id))
         done = DealDone(deal.id, Reply.of("deals.done.decided", status=status_text(deal.status),
                                           **deal_args(deal)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.messages import Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
+from bot.messages import ChannelLink, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
 from bot.usecases.cards import refresh_card
 from bot.usecases.deal_opening import (
@@ -69,7 +69,7 @@ def register_deal(services: Services, actor: Actor, command: RegisterDeal) -> De
     require(actor, Action.REGISTER_DEAL)
     form = command.form
     now = services.now()
-    channel = f"<#{services.settings.deal_channel}>"
+    channel = ChannelLink(services.settings.deal_channel)
     with services.uow(actor=actor.user_id) as uow:
         person = person_of(uow, actor)
         if person.partner_org_id is None:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot.i18n import t
+from bot.views.text import SECTION_TEXT, clip, escape
 from rules.answers import Answer, Viewer, render
 from rules.sections import title
 
@@ -18,7 +19,7 @@ def answer_text(answer: Answer, lang: str, viewer: Viewer, tz: tzinfo | None = N
     """Plain text of an answer (notification text and the console)."""
     body = render(answer, lang, viewer, tz)
     lines = [t(f"outcome.{answer.outcome.value}", lang)]
-    lines += [f"• {r}" for r in body["reasons"]]
+    lines += [f"• {escape(r)}" for r in body["reasons"]]  # a reason may name what was typed
     cited = ", ".join(title(s, lang) for s in answer.citations)
     lines.append(t("answer.sources", lang, sections=cited))
     return "\n".join(lines)
@@ -29,10 +30,10 @@ def answer_blocks(answer: Answer, lang: str, viewer: Viewer, tz: tzinfo | None =
     """Block Kit blocks of an answer, rendered for `viewer` (the one confidentiality door)."""
     body = render(answer, lang, viewer, tz)
     headline = t(f"outcome.{answer.outcome.value}", lang)
-    reasons = "\n".join(f"• {r}" for r in body["reasons"])
+    reasons = "\n".join(f"• {escape(r)}" for r in body["reasons"])
     cited = " · ".join(title(s, lang) for s in answer.citations)
     blocks = [
-        SectionBlock(text=MarkdownTextObject(text=f"*{headline}*\n{reasons}")),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*{headline}*\n{reasons}", SECTION_TEXT))),
         DividerBlock(),
         ContextBlock(elements=[MarkdownTextObject(text=t("answer.sources", lang,
                                                          sections=cited))]),

@@ -38,7 +38,7 @@ from slack_sdk.models.blocks import (
 
 from bot.i18n import MESSAGES, t
 from bot.usecases.cards import DECISION_STATUSES, CardFacts
-from bot.views.text import escape, slack_date
+from bot.views.text import CONTEXT_TEXT, FIELD_TEXT, HEADER_TEXT, SECTION_TEXT, clip, escape, slack_date
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer, render
 from rules.eligibility import eligibility
@@ -99,9 +99,10 @@ def _status_text(deal: Deal, lang: str) -> str:
 def _eligibility_blocks(answer: Answer, lang: str, viewer: Viewer) -> list[Block]:
     body = render(answer, lang, viewer)
     headline = t("deals.card.eligibility", lang, outcome=t(f"outcome.{answer.outcome.value}", lang))
-    reasons = "\n".join(f"• {r}" for r in body["reasons"])
+    reasons = "\n".join(f"• {escape(r)}" for r in body["reasons"])  # names a partner typed
     cited = " · ".join(title(s, lang) for s in answer.citations)
-    return [SectionBlock(text=MarkdownTextObject(text=f"*{headline}*\n{reasons}"[:3000])),
+    return [SectionBlock(text=MarkdownTextObject(text=clip(f"*{headline}*\n{reasons}",
+                                                           SECTION_TEXT))),
             ContextBlock(elements=[MarkdownTextObject(text=t("answer.sources", lang,
                                                              sections=cited))])]
 
@@ -146,7 +147,7 @@ def _bant_text(bant: BantUpdate | None, lang: str, when: When) -> str:
     for name in ("budget", "authority", "need", "timing", "next_step"):
         value = getattr(bant, name)
         if value:
-            rows.append(f"{t(f'deals.bant.{name}', lang)}: {escape(str(value))[:400]}")
+            rows.append(f"{t(f'deals.bant.{name}', lang)}: {clip(escape(str(value)), 400)}")
     if bant.expected_close is not None:
         rows.append(f"{t('deals.card.expected_close', lang)}: "
                     f"{rules_i18n.format_date(bant.expected_close, lang)}")
@@ -171,7 +172,7 @@ def _decision_blocks(facts: CardFacts, lang: str, when: When, buttons: bool) -> 
     if deal.status is DealStatus.REGISTERED:
         gs = _mention(facts.gs.slack_user_id) if facts.gs else t("deals.card.no_gs", lang)
         blocks: list[Block] = [ContextBlock(elements=[MarkdownTextObject(
-            text=t("deals.card.waiting_gs", lang, gs=gs))])]
+            text=clip(t("deals.card.waiting_gs", lang, gs=gs), CONTEXT_TEXT))])]
         if buttons:
             blocks.append(ActionsBlock(block_id="deal_decision", elements=[
                 ButtonElement(text=t("deals.button.accept_registration", lang),
@@ -188,7 +189,8 @@ def _decision_blocks(facts: CardFacts, lang: str, when: When, buttons: bool) -> 
         partner = escape(facts.partner.name) if facts.partner else "-"
         due = when(clock.due_at) if clock else "-"
         blocks = [ContextBlock(elements=[MarkdownTextObject(
-            text=t("deals.card.waiting_partner", lang, partner=partner, due=due))])]
+            text=clip(t("deals.card.waiting_partner", lang, partner=partner, due=due),
+                      CONTEXT_TEXT))])]
         if buttons:
             blocks.append(ActionsBlock(block_id="offer_decision", elements=[
                 ButtonElement(text=t("deals.button.accept_offer", lang),
@@ -230,7 +232,7 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
         f"{rules_i18n.text(f'term.motion.{deal.motion.value}', lang)}",
         f"*{t('deals.card.gs', lang)}*\n{gs}",
         f"*{t('deals.card.partner', lang)}*\n{partner}",
-        f"*{t('deals.card.region', lang)}*\n{deal.region_code} · {escape(segment)}",
+        f"*{t('deals.card.region', lang)}*\n{escape(deal.region_code)} · {escape(segment)}",
     ]
     if deal.expected_close is not None:
         fields.append(f"*{t('deals.card.expected_close', lang)}*\n"
@@ -239,17 +241,21 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
         fields.append(f"*{t('deals.card.subscription_start', lang)}*\n"
                       f"{rules_i18n.format_date(deal.subscription_start, lang)}")
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=header[:150])),
-        SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]),
-        SectionBlock(text=MarkdownTextObject(
-            text=f"*{t('deals.card.items', lang)}*\n{_items_text(deal, facts.items, lang)}"[:3000])),
+        HeaderBlock(text=PlainTextObject(text=clip(header, HEADER_TEXT, mrkdwn=False))),
+        SectionBlock(fields=[MarkdownTextObject(text=clip(f, FIELD_TEXT)) for f in fields]),
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*{t('deals.card.items', lang)}*\n{_items_text(deal, facts.items, lang)}",
+            SECTION_TEXT))),
         *_eligibility_blocks(eligibility(facts.rules_deal, facts.rules_partner), lang, viewer),
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(
-            text=f"*{t('deals.card.clocks', lang)}*\n{_clocks_text(facts, lang, when)}"[:3000])),
-        SectionBlock(text=MarkdownTextObject(text=_bant_text(facts.bant, lang, when)[:3000])),
-        SectionBlock(text=MarkdownTextObject(
-            text=f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts.poi, lang, when)}"[:3000])),
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*{t('deals.card.clocks', lang)}*\n{_clocks_text(facts, lang, when)}",
+            SECTION_TEXT))),
+        SectionBlock(text=MarkdownTextObject(text=clip(_bant_text(facts.bant, lang, when),
+                                                       SECTION_TEXT))),
+        SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts.poi, lang, when)}",
+            SECTION_TEXT))),
         *extra,
         *_decision_blocks(facts, lang, when, buttons),
         ContextBlock(elements=[MarkdownTextObject(text=t(

@@ -40,6 +40,7 @@ from bot.i18n import t
 from bot.syntax.tokens import number
 from bot.usecases.deal_opening import SEGMENTS, DealInput, ItemInput
 from bot.views.deal_card import line_name
+from bot.views.text import HEADER_TEXT, OPTION_TEXT, SECTION_TEXT, clip
 from rules import i18n as rules_i18n
 from rules.domains import DomainError, normalise_domain
 from rules.money import MoneyError, check_currency, minor_unit
@@ -69,11 +70,11 @@ _FREE_MAIL = {"gmail.com", "yahoo.co.jp", "yahoo.com", "outlook.com", "hotmail.c
 
 
 def _text(value: str) -> PlainTextObject:
-    return PlainTextObject(text=value[:150], emoji=True)
+    return PlainTextObject(text=clip(value, HEADER_TEXT, mrkdwn=False), emoji=True)
 
 
 def _option(value: str, label: str) -> Option:
-    return Option(value=value, text=label[:75])
+    return Option(value=value, text=clip(label, OPTION_TEXT, mrkdwn=False))  # a partner's name
 
 
 def _currency_for(region: str | None) -> str:
@@ -207,7 +208,7 @@ def done_view(lang: str, text: str) -> dict[str, Any]:
     """What the modal turns into after a successful submission."""
     view = View(type="modal", title=_text(t("deals.modal.done_title", lang)[:24]),
                 close=_text(t("deals.modal.close", lang)),
-                blocks=[SectionBlock(text=MarkdownTextObject(text=text[:3000])),
+                blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT))),
                         ContextBlock(elements=[MarkdownTextObject(
                             text=t("deals.modal.done_hint", lang))])])
     return view.to_dict()

@@ -30,6 +30,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import t
 from bot.usecases.bant import BantFields
+from bot.views.text import SECTION_TEXT, clip, escape
 
 __all__ = [
     "BANT_CALLBACK",
@@ -115,7 +116,8 @@ def bant_modal(lang: str, *, deal_id: int, company: str, latest: BantFields | No
                metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The BANT modal, filled with the latest update so that a change is a small edit."""
     blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(
-        text=t("followup.bant.intro", lang, company=company, ref=deal_id)))]
+        text=clip(t("followup.bant.intro", lang, company=escape(company), ref=deal_id),
+                  SECTION_TEXT)))]
     for block_id in BANT_BLOCKS:
         name = block_id.removeprefix("bant_")
         initial = getattr(latest, name) if latest is not None else None
@@ -228,9 +230,9 @@ def extension_modal(lang: str, *, deal_id: int, company: str, due: datetime | No
                     granting: bool, metadata: Mapping[str, Any]) -> dict[str, Any]:
     """Ask for (a partner) or grant (a GS) more time on the deal's running clock."""
     intro = t("followup.extend.modal_intro_grant" if granting else
-              "followup.extend.modal_intro_request", lang, company=company, ref=deal_id)
+              "followup.extend.modal_intro_request", lang, company=escape(company), ref=deal_id)
     blocks: list[Any] = [
-        SectionBlock(text=MarkdownTextObject(text=intro)),
+        SectionBlock(text=MarkdownTextObject(text=clip(intro, SECTION_TEXT))),
         InputBlock(block_id="ext_hours", label=t("followup.extend.hours", lang), optional=True,
                    element=NumberInputElement(action_id=VALUE, is_decimal_allowed=False,
                                               min_value=1, max_value=MAX_EXTENSION_HOURS)),
@@ -292,9 +294,9 @@ def discount_modal(lang: str, *, description: str, company: str, deal_id: int,
                    metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The GS writes the approval wording, kept on the deal."""
     blocks: list[Any] = [
-        SectionBlock(text=MarkdownTextObject(text=t(
-            "followup.discount.modal_intro", lang, company=company, ref=deal_id,
-            description=description))),
+        SectionBlock(text=MarkdownTextObject(text=clip(t(
+            "followup.discount.modal_intro", lang, company=escape(company), ref=deal_id,
+            description=escape(description)), SECTION_TEXT))),
         _text_input("discount_wording", t("followup.discount.wording", lang),
                     initial=t("followup.discount.wording_default", lang,
                               description=description)[:TEXT_LIMIT]),

@@ -2,7 +2,8 @@
 
     view = home_view(data, lang="ja", tz=ZoneInfo("Asia/Tokyo"))
 
-Only the viewer sees their Home tab, so due times are written out in their own zone.
+Only the viewer sees their Home tab, so due times are written out in their own zone. Names and
+companies are shown as typed (`bot.views.text.escape`): nobody's Home tab links or mentions.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import MESSAGES, t
 from bot.usecases.home import BreachLine, ClockLine, DealLine, HomeData, OrgSummary
+from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, escape
 from rules import i18n as rules_i18n
 from rules.vocabulary import Role
 from storage.models import Party
@@ -42,7 +44,8 @@ def _kind_text(prefix: str, kind: str, lang: str) -> str:
 
 
 def _deal_line(deal: DealLine, lang: str) -> str:
-    return t("home.deal.line", lang, id=deal.id, company=deal.company, domain=deal.domain,
+    return t("home.deal.line", lang, id=deal.id, company=escape(deal.company),
+             domain=escape(deal.domain),
              status=t(f"home.status.{deal.status.value}", lang),
              motion=rules_i18n.text(f"term.motion.{deal.motion.value}", lang))
 
@@ -56,14 +59,14 @@ def _owes(owed_by: Party, role: Role | None, lang: str) -> str:
 
 
 def _clock_line(clock: ClockLine, role: Role | None, lang: str, tz: tzinfo) -> str:
-    return t("home.clock.line", lang, id=clock.deal_id, company=clock.company,
+    return t("home.clock.line", lang, id=clock.deal_id, company=escape(clock.company),
              what=_kind_text("home.owed", clock.kind, lang),
              due=rules_i18n.format_datetime(clock.due_at, lang, tz),
              who=_owes(clock.owed_by, role, lang))
 
 
 def _breach_line(breach: BreachLine, lang: str, tz: tzinfo) -> str:
-    deal = t("home.breach.deal", lang, id=breach.deal_id, company=breach.company or "") \
+    deal = t("home.breach.deal", lang, id=breach.deal_id, company=escape(breach.company or "")) \
         if breach.deal_id is not None else ""
     return t("home.breach.line", lang, at=rules_i18n.format_datetime(breach.occurred_at, lang, tz),
              what=_kind_text("home.breach", breach.kind, lang), deal=deal)
@@ -75,15 +78,15 @@ def _listing(lines: Sequence[str], empty: str, lang: str) -> str:
     shown = [f"• {line}" for line in lines[:LIST_LIMIT]]
     if len(lines) > LIST_LIMIT:
         shown.append(t("home.more", lang, count=len(lines) - LIST_LIMIT))
-    return "\n".join(shown)[:2900]
+    return clip("\n".join(shown), SECTION_TEXT - 100)  # under its section's title
 
 
 def _section(title: str, body: str) -> list[Block]:
-    return [SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n{body}"))]
+    return [SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*\n{body}", SECTION_TEXT)))]
 
 
 def _org_blocks(org: OrgSummary, lang: str, tz: tzinfo) -> list[Block]:
-    summary = t("home.pdm.org", lang, name=org.name,
+    summary = t("home.pdm.org", lang, name=escape(org.name),
                 kind=rules_i18n.text(f"term.kind.{org.kind.value}", lang),
                 tier=rules_i18n.text(f"term.tier.{org.tier.value}", lang),
                 deals=len(org.deals), clocks=len(org.clocks), breaches=len(org.breaches))
@@ -96,7 +99,7 @@ def _org_blocks(org: OrgSummary, lang: str, tz: tzinfo) -> list[Block]:
     ]
     titles = [t("home.pdm.deals", lang), t("home.pdm.clocks", lang), t("home.pdm.breaches", lang)]
     body = "\n".join(f"_{title}_\n{part}" for title, part in zip(titles, parts, strict=True))
-    return [SectionBlock(text=MarkdownTextObject(text=f"*{summary}*\n{body}"[:2990])),
+    return [SectionBlock(text=MarkdownTextObject(text=clip(f"*{summary}*\n{body}", SECTION_TEXT))),
             DividerBlock()]
 
 
@@ -104,9 +107,9 @@ def home_view(data: HomeData, *, lang: str, tz: tzinfo) -> dict[str, Any]:
     """The Home tab of one person."""
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=t("home.title", lang))),
-        ContextBlock(elements=[MarkdownTextObject(text=t(
-            "home.hello", lang, name=data.name,
-            at=rules_i18n.format_datetime(data.now, lang, tz)))]),
+        ContextBlock(elements=[MarkdownTextObject(text=clip(t(
+            "home.hello", lang, name=escape(data.name or ""),
+            at=rules_i18n.format_datetime(data.now, lang, tz)), CONTEXT_TEXT))]),
     ]
     if data.role in (Role.PARTNER, Role.GS, Role.ADMIN):
         deals_title = t("home.deals.partner" if data.role is Role.PARTNER else "home.deals.gs",

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.i18n import t
 from bot.messages import Button, Outgoing, Reader
 from bot.views.roe_answer import ruling_view
-from bot.views.text import render_text
+from bot.views.text import BUTTON_TEXT, SECTION_TEXT, clip, render_text
 
 __all__ = ["message_args"]
 
@@ -30,7 +30,8 @@ def _confirm(prefix: str, lang: str) -> ConfirmObject:
 
 
 def _button(button: Button, reader: Reader) -> ButtonElement:
-    return ButtonElement(text=PlainTextObject(text=render_text(button.label, reader)),
+    label = clip(render_text(button.label, reader), BUTTON_TEXT, mrkdwn=False)
+    return ButtonElement(text=PlainTextObject(text=label),
                          action_id=button.action_id, value=button.value, style=button.style,
                          confirm=_confirm(button.confirm, reader.lang) if button.confirm else None)
 
@@ -44,7 +45,7 @@ def message_args(message: Outgoing, reader: Reader) -> dict[str, Any]:
     args: dict[str, Any] = {"text": text}
     if message.buttons:
         block_id = f"actions-{message.deal_id}" if message.deal_id is not None else None
-        args["blocks"] = [SectionBlock(text=MarkdownTextObject(text=text)).to_dict(),
+        args["blocks"] = [SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT))).to_dict(),
                           ActionsBlock(elements=[_button(b, reader) for b in message.buttons],
                                        block_id=block_id).to_dict()]
     return args
@@ -56,7 +57,8 @@ def _with_ruling(message: Outgoing, reader: Reader, text: str) -> dict[str, Any]
     shown, blocks = ruling_view(message.ruling, reader)
     if text:
         shown = f"{text}\n{shown}"
-        blocks = [SectionBlock(text=MarkdownTextObject(text=text)).to_dict(), *blocks]
+        blocks = [SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_TEXT))).to_dict(),
+                  *blocks]
     if message.buttons:
         block_id = f"actions-{message.deal_id}" if message.deal_id is not None else None
         blocks.append(ActionsBlock(elements=[_button(b, reader) for b in message.buttons],

@@ -22,7 +22,7 @@ from bot.messages import Answered, AssumedPartner, Closest, Reader, Reply, Rulin
 from bot.syntax import COMMANDS, usage_key
 from bot.usecases.answers import DealAnswer, Help, RoeResult
 from bot.views.answer import answer_blocks, answer_text
-from bot.views.text import escape, render_reply, render_text, slack_date
+from bot.views.text import CONTEXT_TEXT, clip, escape, render_reply, render_text, slack_date
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer
 from rules.money import Money
@@ -85,7 +85,8 @@ def details(answer: Answer, lang: str, *, reader_tz: tzinfo | None, shown_tz: tz
 
 
 def _notes_block(notes: Sequence[str]) -> dict[str, Any]:
-    return ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes[:10]]).to_dict()
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(n, CONTEXT_TEXT))
+                                  for n in notes[:10]]).to_dict()
 
 
 def answer_reply(answer: Answer, lang: str, viewer: Viewer, tz: tzinfo | None, notes: Notes

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.messages import Refused, Text, Typed
+from bot.messages import Mention, Refused, Text, Typed
 from bot.usecases.closing import (
     CloseDeal,
     RecordPoi,
@@ -107,7 +107,7 @@ def test_removing_the_partner_tells_its_people_the_reason(world: World) -> None:
     [message] = told["ren"]
     assert message.key == f"deal:{deal.id}:removed:{world.people['ren'].id}"
     assert message.lines[0].key == "deals.dm.removed"
-    assert message.lines[0].params["gs"] == "<@U0GSHIRO>"
+    assert message.lines[0].params["gs"] == Mention("U0GSHIRO")
     assert message.lines[0].params["reason"] == Typed("no reply <!here>")
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messages import Refused, Text, Typed
+from bot.messages import Mention, Refused, Text, Typed
 from bot.usecases.offers import AnswerOffer, OfferDeal, answer_offer, offer_deal
 from rules.vocabulary import Motion
 from storage.models import Clock, ClockState, Deal, DealStatus
@@ -53,7 +53,7 @@ def test_a_gs_offers_a_deal_and_the_partner_has_72_hours(world: World,
     assert message.key == f"deal:{done.deal_id}:offered:{world.people['dana'].id}"
     assert message.lines[0].key == "deals.dm.offer"
     assert message.lines[0].params["due"] == clock.due_at
-    assert message.lines[0].params["gs"] == "<@U0GSMAYA>"
+    assert message.lines[0].params["gs"] == Mention("U0GSMAYA")
     assert set(dms(world)) == {"dana"}
 
 
@@ -81,7 +81,7 @@ def test_the_partner_accepts_and_the_gs_is_told(world: World, refreshed: list[in
     assert (clock.state, clock.stopped_at) == (ClockState.MET, world.clock.now)
     [message] = dms(world)["maya"]
     assert message.key == f"deal:{deal_id}:offer:accepted"
-    assert message.lines[0].params["who"] == "<@U0DANA01>"
+    assert message.lines[0].params["who"] == Mention("U0DANA01")
     assert message.lines[0].params["partner"] == Typed("Northwind Growth LLC")
     assert refreshed == [deal_id, deal_id]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import Refused, Text, Typed
+from bot.messages import ChannelLink, Mention, Refused, Text, Typed
 from bot.usecases.registration import (
     DecideRegistration,
     RegisterDeal,
@@ -45,7 +45,7 @@ def test_a_partner_registers_and_the_routed_gs_is_told(world: World,
     assert done.reply.ok
     [line] = done.reply.lines
     assert line == Text("deals.done.registered", {
-        "gs": "<@U0GSHIRO>", "channel": "<#C0DEALS>", "deal": deal.id,
+        "gs": Mention("U0GSHIRO"), "channel": ChannelLink("C0DEALS"), "deal": deal.id,
         "company": Typed("Hinode <Foods> KK"), "domain": "hinode.co.jp"})
     [message] = dms(world)["hiro"]
     assert message.key == f"deal:{deal.id}:registered:gs"
@@ -115,7 +115,7 @@ def test_a_gs_accepts_and_the_partner_is_told(world: World, refreshed: list[int]
     [message] = dms(world)["aiko"]
     assert message.key == f"deal:{deal.id}:decision:accepted"
     assert message.lines[0].key == "deals.dm.registration_accepted"
-    assert message.lines[0].params["gs"] == "<@U0GSHIRO>"
+    assert message.lines[0].params["gs"] == Mention("U0GSHIRO")
 
 
 def test_deciding_twice_or_on_a_stale_card_is_refused(world: World) -> None:
