@@ -4,6 +4,7 @@ message and why (never what it says)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from bot.outbox import enqueue
 from bot.outbox.delivery import Delivery, _deliver_one
 from bot.outbox.rendering import prepare
 from bot.pacing import Pacer
+from bot.usecases.audience import person_reader
 from bot.usecases.recipients import Unseen, may_see
+from bot.views.messages import message_args
 from storage.models import OutboxMessage, OutboxState
 
 from .world import World
@@ -31,10 +34,7 @@ class Client:
 
     def api_call(self, method: str, json: dict[str, Any]) -> Any:
         self.calls.append((method, json))
-
-        class Result:
-            data = {"ok": True, "ts": "1.1", "channel": json.get("channel")}
-        return Result()
+        return SimpleNamespace(data={"ok": True, "ts": "1.1", "channel": json.get("channel")})
 
 
 def _row(world: World, key: str) -> OutboxMessage:
@@ -112,10 +112,8 @@ def test_the_alert_reaches_every_admin_in_the_admins_language() -> None:
     world = World.make()
     world.third_org()
     deal = world.deal(partner="sakura")
-    from bot.views.messages import message_args
-    from bot.usecases.audience import person_reader
-    key = _queue(world, Outgoing("leak:ja", ToPerson(world.people["dana"].id), _notice(deal.id),
-                                 deal_id=deal.id))
+    key = _queue(world, Outgoing("leak:ja", ToPerson(world.people["dana"].id),
+                                 _notice(deal.id), deal_id=deal.id))
     _deliver(world, key)
     [alert] = [m for m in world.queued() if m.key.startswith("refused:")]
     ada = world.people["ada"]
