@@ -105,7 +105,7 @@ def answer_offer(services: Services, actor: Actor, command: AnswerOffer) -> Deal
     require(actor, Action.ANSWER_OFFER)
     now = services.now()
     with services.uow(actor=actor.user_id) as uow:
-        deal = get_deal(uow, command.deal_id)
+        deal = get_deal(uow, command.deal_id, actor)
         require(actor, Action.ANSWER_OFFER, deal)
         check_version(uow, deal.id, command.version)
         if deal.status is not DealStatus.OFFERED:

@@ -90,7 +90,7 @@ def test_another_partner_cannot_answer_nor_anyone_after_72_hours(world: World) -
     deal_id = _offer(world)
     with pytest.raises(Refused) as raised:
         answer_offer(world.services, world.actor("aiko"), AnswerOffer(deal_id, None, True))
-    assert refusal(raised).key == "error.not_your_deal"
+    assert refusal(raised).key == "error.no_deal_of_yours"
     with pytest.raises(Refused) as raised:
         answer_offer(world.services, world.actor("maya"), AnswerOffer(deal_id, None, True))
     assert refusal(raised).key == "error.not_allowed"
