@@ -108,3 +108,14 @@ def test_an_answered_offer_is_not_answered_again(world: World) -> None:
         answer_offer(world.services, world.actor("dana"), AnswerOffer(deal_id, None, True))
     assert refusal(raised).params["status"] == Text("deals.status.declined")
     assert [m.lines[0].key for m in dms(world)["maya"]] == ["deals.dm.offer_declined"]
+
+
+def test_the_offer_names_the_channel_where_the_card_is(world: World) -> None:
+    with world.services.uow("test") as uow:
+        org = uow.directory.find_org(world.orgs["northwind"].id)
+        assert org is not None
+        org.channel_id = "C0NORTH"
+        uow.commit()
+    deal_id = _offer(world)
+    offers = [m for m in world.queued() if m.key.startswith(f"deal:{deal_id}:offered:")]
+    assert offers and all(m.lines[0].params["channel"] == "<#C0NORTH>" for m in offers)
