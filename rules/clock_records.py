@@ -62,6 +62,7 @@ class Absence:
     end: datetime
     registered_at: datetime
     delegate: str | None = None
+    delegate_name: str | None = field(default=None, compare=False)  # shown: not their id
 
     def __post_init__(self) -> None:
         aware("start", self.start)

@@ -155,7 +155,8 @@ def response_clock(
         reasons.append(reason("clock.paused_absence"))
     for absence in absences:
         if absence.in_advance and absence.delegate is not None:
-            reasons.append(reason("clock.delegate", delegate=absence.delegate))
+            reasons.append(reason("clock.delegate",
+                                  delegate=absence.delegate_name or absence.delegate))
         elif not absence.in_advance:
             reasons.append(reason("clock.absence_late"))
     ordered = sorted(extensions, key=lambda e: e.granted_at)

@@ -93,10 +93,11 @@ def poi_missing(pois: Iterable[Poi]) -> bool:
 
 
 def absence_facts(absence: Absence, delegate: Person | None = None) -> rc.Absence:
-    """An absence as the clocks see it (the delegate by Slack user id)."""
+    """An absence as the clocks see it (the delegate by Slack user id, and named by name)."""
     return rc.Absence(start=absence.starts_at, end=absence.ends_at,
                       registered_at=absence.registered_at,
-                      delegate=delegate.slack_user_id if delegate is not None else None)
+                      delegate=delegate.slack_user_id if delegate is not None else None,
+                      delegate_name=delegate.name if delegate is not None else None)
 
 
 def extension_facts(extension: Extension, granted_by: Person | None = None) -> rc.Extension:

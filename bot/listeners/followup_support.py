@@ -97,7 +97,8 @@ def show_ooo(services: Services, actor: Actor, body: dict[str, Any], client: Any
              respond: Any) -> None:
     """Open the out-of-office modal (or say why not)."""
     open_modal(actor, body, client, respond, lambda: open_absence(services, actor),
-               lambda form: ooo_modal(actor.lang, now=form.now, metadata=meta(body)))
+               lambda form: ooo_modal(actor.lang, now=form.now, metadata=meta(body),
+                                      colleagues=form.colleagues))
 
 
 def clicked(body: dict[str, Any], context: Any, respond: Any) -> tuple[Actor | None, int | None]:

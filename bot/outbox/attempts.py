@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.messages import Outgoing, Text, ToPerson, queue
+from bot.messages import Outgoing, Text, ToPerson, Typed, queue
 from storage.models import OutboxMessage, OutboxState
 
 if TYPE_CHECKING:
+    from bot.usecases.recipients import Unseen
     from storage.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,22 @@ def _alert_admins(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime
         queue(uow, Outgoing(f"dead:{message.id}:{admin.id}", ToPerson(admin.id), (Text(
             "outbox.dead", {"key": message.idempotency_key, "error": message.last_error or "-",
                             "attempts": message.attempts}),), at=now))
+
+
+def refuse(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime,
+           unseen: Unseen) -> None:
+    """A message the recipient door held back: kept as refused (never sent, never retried), and
+    every admin told, in their language, which message and why (never what it says)."""
+    from rules.vocabulary import Role
+
+    message.state = OutboxState.REFUSED
+    message.last_error = str(unseen)[:480]
+    release(message)
+    for admin in uow.directory.staff(Role.ADMIN):
+        queue(uow, Outgoing(f"refused:{message.id}:{admin.id}", ToPerson(admin.id), (Text(
+            "outbox.refused", {"key": message.idempotency_key, "deal": unseen.deal_id,
+                               "reason": Text(unseen.reason, {"who": Typed(unseen.who)})}),),
+            at=now))
 
 
 def earlier_pending(uow: AbstractUnitOfWork, message: OutboxMessage) -> bool:

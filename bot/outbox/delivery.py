@@ -19,11 +19,13 @@ from bot.outbox.attempts import (
     earlier_pending,
     failed,
     reconcile,
+    refuse,
     release,
     unsure,
 )
 from bot.outbox.rendering import Destinations, NotReady, prepare
 from bot.pacing import Pacer
+from bot.usecases.recipients import Unseen
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
 
@@ -86,6 +88,12 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
         except NotReady:
             release(message)
             uow.commit()
+            return
+        except Unseen as unseen:  # the recipient door: kept as refused, never sent
+            refuse(uow, message, services.now(), unseen)
+            log.warning("outbox %s refused: %s", message.idempotency_key, unseen)
+            uow.commit()
+            done.failed += 1
             return
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
             message.attempts += 1

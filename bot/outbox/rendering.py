@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.messages import Recipient, decode
 from bot.usecases.audience import Destination, NoThreadYet, destination
 from bot.usecases.cards import card_facts
+from bot.usecases.recipients import check_message, check_person, check_place, check_thread
 from bot.views.deal_card import card_message
 from bot.views.messages import message_args
 from storage.models import DealThread, OutboxMessage
@@ -81,6 +82,7 @@ def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
     `known` remembers destinations for one delivery round (a burst of reminders to one thread
     looks its thread and language up once)."""
     typed = decode(message.idempotency_key, message.payload)
+    check_message(uow, typed)  # the recipient door: before anything is opened or sent
     where = known.get(typed.to)
     if where is None:
         try:
@@ -98,9 +100,35 @@ def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
     return "chat.postMessage", args
 
 
+def _raw_door(uow: AbstractUnitOfWork, message: OutboxMessage, payload: dict[str, Any],
+              args: dict[str, Any]) -> None:
+    """The recipient door for a row that is not a typed message: the card (read in its deal's
+    thread), or a raw call about a deal (`deal_id` or `thread_of` in its payload) to a person
+    (`dm`, a view's or an ephemeral message's `user_id`), a deal's thread or a channel."""
+    if payload.get("render") == "deal_card":
+        deal_id = int(payload["deal_id"])
+        check_thread(uow, deal_id, deal_id, str(args.get("channel") or "") or None)
+        return
+    about = payload.get("deal_id", payload.get("thread_of"))
+    if about is None:
+        return
+    deal_id = int(about)
+    user = str(payload.get("dm") or args.get("user") or args.get("user_id") or "")
+    if user:
+        check_person(uow, deal_id, uow.directory.person(message.team_id or "", user), user)
+    elif "thread_of" in payload:
+        thread = uow.deals.thread(int(payload["thread_of"]))
+        check_thread(uow, deal_id, int(payload["thread_of"]),
+                     thread.channel_id if thread is not None else None)
+    else:
+        check_place(uow, deal_id, str(args.get("channel") or message.channel),
+                    str(args.get("thread_ts") or "") or None)
+
+
 def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
             client: WebClient, known: Destinations | None = None) -> tuple[str, dict[str, Any]]:
-    """The Web API method and arguments of a row, rendered now (`NotReady` while it waits)."""
+    """The Web API method and arguments of a row, rendered now (`NotReady` while it waits;
+    `bot.usecases.recipients.Unseen` when someone it would reach may not see its deal)."""
     payload = dict(message.payload)
     if payload.get("render") == "message":
         method, args = _typed(uow, message, client, {} if known is None else known)
@@ -108,8 +136,10 @@ def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
         if payload["render"] not in RENDERERS:
             _load_renderers()
         method, args = RENDERERS[payload["render"]](services, uow, payload)
+        _raw_door(uow, message, payload, args)
     else:
         method, args = payload["method"], dict(payload.get("args") or {})
+        _raw_door(uow, message, payload, args)
     if "thread_of" in payload:
         thread = _thread(uow, int(payload["thread_of"]))
         args.setdefault("channel", thread.channel_id)

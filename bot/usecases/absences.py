@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from bot.context import Actor
     from bot.services import Services
 
-__all__ = ["AbsenceForm", "RegisterAbsence", "check_delegate", "open_absence",
-           "register_absence"]
+__all__ = ["AbsenceForm", "RegisterAbsence", "check_delegate", "colleagues", "may_stand_in",
+           "open_absence", "register_absence"]
 
 DELEGATE_FIELD = "ooo_delegate"  # the modal block a delegate refusal belongs to
 
@@ -44,15 +44,39 @@ class RegisterAbsence:
 
 @dataclass(frozen=True)
 class AbsenceForm:
-    """What the out-of-office modal opens with: now (the start it proposes follows)."""
+    """What the out-of-office modal opens with: now (the start it proposes follows), and the
+    colleagues who may stand in (Slack user id, name), by name."""
 
     now: datetime
+    colleagues: tuple[tuple[str, str], ...] = ()
 
 
 def open_absence(services: Services, actor: Actor) -> AbsenceForm:
     """The out-of-office modal, for someone who may register an absence (else `Refused`)."""
     require(actor, Action.REGISTER_ABSENCE)
-    return AbsenceForm(now=services.now())
+    with services.uow(actor=actor.user_id) as uow:
+        person = uow.directory.find_person(actor.person_id)
+        found = colleagues(uow, person) if person is not None else []
+    return AbsenceForm(now=services.now(),
+                       colleagues=tuple((p.slack_user_id, p.name) for p in found))
+
+
+def may_stand_in(absent: Person, delegate: Person) -> bool:
+    """Whether `delegate` may stand in for `absent`: an active colleague of the same role and
+    the same organisation (a GS names a GS; a partner a colleague of its own partner
+    organisation, never someone of another one, who would then hear about its deals)."""
+    return delegate.active and delegate.id != absent.id and delegate.role is absent.role \
+        and delegate.partner_org_id == absent.partner_org_id \
+        and delegate.slack_team_id == absent.slack_team_id
+
+
+def colleagues(uow: AbstractUnitOfWork, person: Person) -> list[Person]:
+    """Who may stand in for `person` (`may_stand_in`), by name: what the modal offers."""
+    if person.role is Role.PARTNER:
+        found = uow.directory.partner_people(person.partner_org_id)
+    else:
+        found = uow.directory.staff(person.role)
+    return sorted((p for p in found if may_stand_in(person, p)), key=lambda p: (p.name, p.id))
 
 
 def _delegate(uow: AbstractUnitOfWork, actor: Actor, user: str | None) -> Person | None:
@@ -66,6 +90,10 @@ def _delegate(uow: AbstractUnitOfWork, actor: Actor, user: str | None) -> Person
         raise Refused(Reply.refusal("followup.ooo.error_delegate_unknown", field=DELEGATE_FIELD))
     if delegate.id == actor.person_id:
         raise Refused(Reply.refusal("followup.ooo.error_delegate_self", field=DELEGATE_FIELD))
+    absent = uow.directory.find_person(actor.person_id)
+    if absent is None or not may_stand_in(absent, delegate):
+        raise Refused(Reply.refusal("followup.ooo.error_delegate_colleague",
+                                    field=DELEGATE_FIELD))
     return delegate
 
 

@@ -21,7 +21,7 @@ from bot.context import Actor
 from bot.messages import Answered, AssumedPartner, Reply, Text
 from bot.permissions import Action
 from bot.syntax import Context, DealAsk, UsageError, parse_roe
-from bot.usecases.policy import require
+from bot.usecases.policy import require, unseen
 from rules.answers import Answer, Viewer
 from rules.calendars import CalendarError
 from rules.earnings import earnings
@@ -142,6 +142,9 @@ def answer_roe(services: Services, actor: Actor, command: AskRoe) -> RoeResult:
         if question is None or isinstance(question, DealAsk):
             ask = question or DealAsk()
             deal = _find_deal(uow, ask, command)
+            if ask.deal_id is not None and actor.role is Role.PARTNER and (
+                    deal is None or not actor.owns(deal.partner_org_id)):
+                return unseen(ask.deal_id).reply  # the same words for another's and none
             if deal is None:
                 if question is None:
                     return Help()
@@ -173,7 +176,7 @@ def _deal_answer(uow: AbstractUnitOfWork, ctx: Context, actor: Actor, deal: Deal
     An open deal without a customer-signed POI is answered as if it had one (and says so); a
     closed one is answered as it is."""
     if actor.role is Role.PARTNER and not actor.owns(deal.partner_org_id):
-        return Reply.refusal("error.not_your_deal")
+        return unseen(deal.id).reply
     partner = partner_facts(uow.directory.find_org(deal.partner_org_id)
                             if deal.partner_org_id else None)
     pois = uow.pois.for_deal(deal.id)

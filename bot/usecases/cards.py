@@ -25,7 +25,8 @@ from storage.models import (
 from storage.repositories.outbox import card_prefix
 from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["DECISION_STATUSES", "CardFacts", "Decision", "card_facts", "refresh_card"]
+__all__ = ["DECISION_STATUSES", "CardFacts", "Decision", "card_channel", "card_facts",
+           "refresh_card"]
 
 DECISION_STATUSES = frozenset({DealStatus.ACCEPTED, DealStatus.DECLINED, DealStatus.LAPSED,
                                DealStatus.WON, DealStatus.LOST, DealStatus.REMOVED})
@@ -96,3 +97,12 @@ def refresh_card(uow: AbstractUnitOfWork, deal_id: int) -> bool:
     return uow.outbox.enqueue(key=f"{card_prefix(deal_id)}{uuid.uuid4().hex}",
                               channel=f"deal:{deal_id}",
                               payload={"render": "deal_card", "deal_id": deal_id}, at=uow.now())
+
+
+def card_channel(uow: AbstractUnitOfWork, deal_id: int, default: str) -> str:
+    """The channel where the deal's card is (or will be) posted: its thread's (the partner
+    organisation's own channel when the directory names one), else `default` (the configured
+    deal channel), as the card renderer (`bot.views.deal_card.card_message`) decides. What a
+    confirmation names, so that it points where the card really is."""
+    thread = uow.deals.thread(deal_id)
+    return (thread.channel_id if thread is not None else None) or default

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.messages import Mention, Param, Refused, Reply, Text, Typed
+from bot.usecases.policy import seen_deal
 from rules.vocabulary import Role
 from storage.errors import ChangedMeanwhileError, NotFoundError
 from storage.models import ClockState, Deal, DealStatus, Party, Person
@@ -93,12 +94,18 @@ def usage_refusal(usage: str, problem: str, **params: Param) -> Refused:
                                  usage=Text(f"deals.usage.{usage}")))
 
 
-def get_deal(uow: AbstractUnitOfWork, deal_id: int) -> Deal:
-    """The deal, or a refusal saying there is none with that number."""
+def get_deal(uow: AbstractUnitOfWork, deal_id: int, actor: Actor | None = None) -> Deal:
+    """The deal, or a refusal saying there is none with that number; for a partner `actor`,
+    a deal of another organisation is refused in the very words of a missing one."""
     try:
-        return uow.deals.get(deal_id)
+        deal = uow.deals.get(deal_id)
     except NotFoundError:
+        if actor is not None:
+            seen_deal(actor, deal_id, None)
         raise Refused(Reply.refusal("deals.error.not_found", deal=deal_id)) from None
+    if actor is not None:
+        seen_deal(actor, deal_id, deal)
+    return deal
 
 
 def open_deals(uow: AbstractUnitOfWork, actor: Actor, limit: int = 10
@@ -125,7 +132,7 @@ def named_deal(uow: AbstractUnitOfWork, actor: Actor, ref: DealRef, *, usage: st
         listed = ", ".join(f"#{i} {domain}" for i, domain in mine)
         raise usage_refusal(usage, "deals.problem.which_deal" if mine else
                             "deals.problem.which_deal_none", deals=listed)
-    return get_deal(uow, ref.number)
+    return get_deal(uow, ref.number, actor)
 
 
 def check_version(uow: AbstractUnitOfWork, deal_id: int, version: int | None) -> None:

@@ -17,7 +17,7 @@ from bot.messages import Outgoing, Refused, Reply, ToPerson, queue
 from bot.permissions import Action
 from bot.usecases import cards
 from bot.usecases.deal_support import DealRef
-from bot.usecases.policy import require
+from bot.usecases.policy import require, seen_deal
 from rules.vocabulary import Role
 from storage.errors import ChangedMeanwhileError
 from storage.models import Deal, DealStatus, Person
@@ -82,9 +82,9 @@ def find_deal(uow: AbstractUnitOfWork, actor: Actor, where: DealRef) -> Deal:
     deal: Deal | None = None
     if where.number is not None:
         deal = uow.deals.find(where.number)
+        seen_deal(actor, where.number, deal)  # a partner: another's deal reads as a missing one
         if deal is None:
-            raise Refused(Reply.refusal("error.not_your_deal") if actor.role is Role.PARTNER
-                          else Reply.refusal("followup.problem.no_such_deal", ref=where.number))
+            raise Refused(Reply.refusal("followup.problem.no_such_deal", ref=where.number))
     elif where.channel and where.thread_ts:
         deal = uow.deals.by_thread(where.channel, where.thread_ts)
     if deal is None:
@@ -98,8 +98,7 @@ def find_deal(uow: AbstractUnitOfWork, actor: Actor, where: DealRef) -> Deal:
             listed = ", ".join(f"`#{d.id}` {d.company}" for d in mine[:10]) or "-"
             raise Refused(Reply.refusal("followup.problem.which_deal", deals=listed))
         deal = mine[0]
-    if actor.role is Role.PARTNER and not actor.owns(deal.partner_org_id):
-        raise Refused(Reply.refusal("error.not_your_deal"))
+    seen_deal(actor, deal.id, deal)
     return deal
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import ChannelLink, Mention, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
-from bot.usecases.cards import refresh_card
+from bot.usecases.cards import card_channel, refresh_card
 from bot.usecases.deal_opening import DealInput, best_partner_wins_notices, duplicate, new_deal, route
 from bot.usecases.deal_support import (
     DealDone,
@@ -65,7 +65,6 @@ def offer_deal(services: Services, actor: Actor, command: OfferDeal) -> DealDone
     if form.partner_org_id is None:
         raise Refused(Reply.refusal("deals.error.partner", field="partner"))
     now = services.now()
-    channel = ChannelLink(services.settings.deal_channel)
     with services.uow(actor=actor.user_id) as uow:
         person = person_of(uow, actor)
         org = uow.directory.find_org(form.partner_org_id)
@@ -83,6 +82,7 @@ def offer_deal(services: Services, actor: Actor, command: OfferDeal) -> DealDone
                              next_action_at=steps[0].at if steps else record.due_at,
                              escalation_step=None))
         refresh_card(uow, deal.id)
+        channel = ChannelLink(card_channel(uow, deal.id, services.settings.deal_channel))
         offer = Text("deals.dm.offer", {"gs": mention(gs), "due": record.due_at,
                                          "channel": channel, **deal_args(deal)})
         for member in uow.directory.partner_people(org.id):
@@ -105,7 +105,7 @@ def answer_offer(services: Services, actor: Actor, command: AnswerOffer) -> Deal
     require(actor, Action.ANSWER_OFFER)
     now = services.now()
     with services.uow(actor=actor.user_id) as uow:
-        deal = get_deal(uow, command.deal_id)
+        deal = get_deal(uow, command.deal_id, actor)
         require(actor, Action.ANSWER_OFFER, deal)
         check_version(uow, deal.id, command.version)
         if deal.status is not DealStatus.OFFERED:

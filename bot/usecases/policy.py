@@ -12,7 +12,23 @@ from bot.permissions import PERMISSIONS, Action, allowed
 from rules.vocabulary import Role
 from storage.models import Deal
 
-__all__ = ["refusal", "require", "roles"]
+__all__ = ["UNSEEN", "refusal", "require", "roles", "seen_deal", "unseen"]
+
+# A partner naming a deal of another organisation and one naming no deal at all are told the
+# same, in the same words: deal numbers must not tell which deals exist.
+UNSEEN = "error.no_deal_of_yours"
+
+
+def unseen(deal_id: int) -> Refused:
+    """What a partner is told of deal #`deal_id` when it is not its own, or does not exist."""
+    return Refused(Reply.refusal(UNSEEN, deal=deal_id))
+
+
+def seen_deal(actor: Actor, deal_id: int, deal: Deal | None) -> None:
+    """Go on unless `actor` is a partner and deal #`deal_id` (`deal`, None when there is none)
+    is not its organisation's: then `unseen`, whether it exists or not."""
+    if actor.role is Role.PARTNER and (deal is None or not actor.owns(deal.partner_org_id)):
+        raise unseen(deal_id)
 
 _ROLE_ORDER = (Role.GS, Role.PDM, Role.PARTNER, Role.ADMIN)
 
@@ -34,7 +50,7 @@ def refusal(actor: Actor, action: Action, deal: Deal | None = None) -> Reply | N
     own = actor.owns(deal.partner_org_id) if deal is not None and actor.role is Role.PARTNER \
         else None
     if not allowed(actor.role, action, own_deal=own):
-        return Reply.refusal("error.not_your_deal")
+        return Reply.refusal(UNSEEN, deal=deal.id if deal is not None else 0)
     return None
 
 

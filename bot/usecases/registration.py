@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import ChannelLink, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
-from bot.usecases.cards import refresh_card
+from bot.usecases.cards import card_channel, refresh_card
 from bot.usecases.deal_opening import (
     DealInput,
     best_partner_wins_notices,
@@ -69,7 +69,6 @@ def register_deal(services: Services, actor: Actor, command: RegisterDeal) -> De
     require(actor, Action.REGISTER_DEAL)
     form = command.form
     now = services.now()
-    channel = ChannelLink(services.settings.deal_channel)
     with services.uow(actor=actor.user_id) as uow:
         person = person_of(uow, actor)
         if person.partner_org_id is None:
@@ -79,6 +78,7 @@ def register_deal(services: Services, actor: Actor, command: RegisterDeal) -> De
                         status=DealStatus.REGISTERED, gs=gs,
                         partner_org_id=person.partner_org_id, registered_by=person, now=now)
         org = uow.directory.find_org(person.partner_org_id)
+        channel = ChannelLink(card_channel(uow, deal.id, services.settings.deal_channel))
         refresh_card(uow, deal.id)
         if gs is not None:
             queue(uow, Outgoing(f"deal:{deal.id}:registered:gs", ToPerson(gs.id), (Text(

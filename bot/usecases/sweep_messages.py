@@ -127,8 +127,11 @@ def digests(batch: Batch) -> None:
     """Thread reminders: one by one, or one digest per channel and partner organisation when
     many fall due at once (in parts of `DIGEST_LINES` lines, under Slack's 3,000 characters)."""
     for group, items in batch.thread_reminders.items():
-        channel = group.split("|", 1)[0]
-        if len(items) < DIGEST_THRESHOLD:
+        channel, org_id = group.split("|", 1)
+        org = batch.orgs.get(int(org_id)) if org_id.isdigit() else None
+        # a digest is posted in the channel itself, outside the threads: only where the
+        # organisation's own people read it (its own channel); elsewhere each thread is told
+        if len(items) < DIGEST_THRESHOLD or org is None or org.channel_id != channel:
             batch.outgoing.extend(message for message, _, _, _ in items)
             continue
         langs = [lang for _, _, _, lang in items]
@@ -145,8 +148,11 @@ def _digest(group: str, channel: str, lang: str,
     lines = tuple(Text("reminder.digest.line",
                        {"company": Typed(deal.company[:DIGEST_COMPANY_CHARS]), "due": row.due_at})
                   for _, deal, row, _ in part)
+    # about its deals (one organisation's: the group is per channel and organisation), so the
+    # recipient door checks the channel's readers against the first of them
     return Outgoing(f"digest:{group}:{digest}", ToChannel(channel, lang),
-                    (Text("reminder.digest.head", {}, len(part)), *lines))
+                    (Text("reminder.digest.head", {}, len(part)), *lines),
+                    deal_id=part[0][1].id)
 
 
 def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: datetime) -> None:

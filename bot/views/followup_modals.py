@@ -11,7 +11,7 @@ user's language; nothing is written when there are errors.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,9 +22,11 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
+    Option,
     PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
-    UserSelectElement,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -174,9 +176,13 @@ class OooInput:
     delegate_user: str | None
 
 
-def ooo_modal(lang: str, *, now: datetime, metadata: Mapping[str, Any]) -> dict[str, Any]:
+def ooo_modal(lang: str, *, now: datetime, metadata: Mapping[str, Any],
+              colleagues: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     """The out-of-office modal: start, end (date and time, in the user's own zone as Slack
-    shows it) and an optional delegate."""
+    shows it) and an optional delegate, chosen among `colleagues` (Slack user id, name): a
+    static select of the people who may stand in, not a user picker, which would offer every
+    member of a shared workspace, people of other partner organisations included (the use
+    case still checks whoever a submission names). Slack lists at most 100 options."""
     start = int((now + timedelta(days=1)).timestamp())
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=t("followup.ooo.intro", lang))),
@@ -185,11 +191,15 @@ def ooo_modal(lang: str, *, now: datetime, metadata: Mapping[str, Any]) -> dict[
         InputBlock(block_id="ooo_end", label=t("followup.ooo.end", lang),
                    element=DateTimePickerElement(action_id=VALUE,
                                                  initial_date_time=start + 86400)),
-        InputBlock(block_id="ooo_delegate", label=t("followup.ooo.delegate", lang),
-                   optional=True, hint=t("followup.ooo.delegate_hint", lang),
-                   element=UserSelectElement(action_id=VALUE,
-                                             placeholder=t("followup.ooo.delegate_pick", lang))),
     ]
+    if colleagues:
+        blocks.append(InputBlock(
+            block_id="ooo_delegate", label=t("followup.ooo.delegate", lang), optional=True,
+            hint=t("followup.ooo.delegate_hint", lang),
+            element=StaticSelectElement(
+                action_id=VALUE, placeholder=t("followup.ooo.delegate_pick", lang),
+                options=[Option(value=user, text=PlainTextObject(text=name[:75]))
+                         for user, name in colleagues[:100]])))
     return _modal(OOO_CALLBACK, lang, "followup.ooo.title", blocks, metadata=metadata)
 
 
@@ -209,7 +219,9 @@ def parse_ooo(values: Values, lang: str, now: datetime) -> tuple[OooInput | None
             errors["ooo_end"] = t("followup.ooo.error_over", lang)
         elif end - start > MAX_ABSENCE:
             errors["ooo_end"] = t("followup.ooo.error_long", lang)
-    delegate = str(_value(values, "ooo_delegate").get("selected_user") or "") or None
+    chosen = _value(values, "ooo_delegate")
+    delegate = str((chosen.get("selected_option") or {}).get("value")
+                   or chosen.get("selected_user") or "") or None
     if errors or start is None or end is None:
         return None, errors
     return OooInput(start, end, delegate), {}

@@ -193,6 +193,9 @@ class MemoryOutboxRepository(OutboxRepository):
                    and (m.claimed_until is None or m.claimed_until < now)
                    for m in self._messages())
 
+    def refused(self) -> Sequence[OutboxMessage]:
+        return [m for m in self._messages() if m.state is OutboxState.REFUSED]
+
 
 class MemoryEventRepository(EventRepository):
     """Processed events in memory."""

@@ -51,6 +51,7 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+    REFUSED = "refused"  # held back by the recipient door: someone it would reach may not see it
 
 
 class OutboxMessage(Base):

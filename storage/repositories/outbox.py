@@ -67,6 +67,10 @@ class OutboxRepository(ABC):
     def has_due(self, now: datetime) -> bool:
         """Whether a message could be delivered at `now` (pending, due, no live claim)."""
 
+    @abstractmethod
+    def refused(self) -> Sequence[OutboxMessage]:
+        """The messages the recipient door held back (never sent), oldest first."""
+
 
 class SqlOutboxRepository(OutboxRepository):
     """The outbox on SQLAlchemy."""
@@ -123,3 +127,7 @@ class SqlOutboxRepository(OutboxRepository):
             OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
             .limit(1)) is not None
+
+    def refused(self) -> Sequence[OutboxMessage]:
+        return self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.state == OutboxState.REFUSED).order_by(OutboxMessage.id)).all()

@@ -285,21 +285,22 @@ def test_permissions(harness: Harness, clock) -> None:
     aiko = answers(harness, AIKO, 3)
     assert all("のみ実行できます" in a["text"] for a in aiko[1:])
     dana = answers(harness, DANA, 2)
-    assert dana[1]["text"] == "That deal is not one of your organisation's deals."
+    assert dana[1]["text"] == (f"None of your organisation's deals is #{deal_id}. Check the "
+                               "number, or ask in your deal's thread.")  # as a missing one
     harness.command("/deal", "register", user=MAYA)          # GSs offer, partners register
     maya = answers(harness, MAYA)
     assert "Only partners can do that." in maya[0]["text"]
     harness.command("/deal", "offer", user=DANA)
     assert "Only Growth Specialists or admins" in answers(harness, DANA, 3)[2]["text"]
     harness.command("/deal", f"poi {deal_id} signed", user=DANA)
-    assert "not one of your organisation's" in answers(harness, DANA, 4)[3]["text"]
+    assert "None of your organisation's deals" in answers(harness, DANA, 4)[3]["text"]
     assert deal_row(harness, deal_id).status is DealStatus.REGISTERED
 
     sakura = org_id(harness, SAKURA)
     submit(harness, ADMIN, "deal_offer", form(domain="wayne.co.jp", qualified=(), partner=sakura))
     offer = only_deal(harness, "wayne.co.jp", SAKURA)
     click(harness, DANA, "offer_accept", str(button(card(harness, offer), "offer_accept")))
-    assert "not one of your organisation's" in answers(harness, DANA, 5)[4]["text"]
+    assert "None of your organisation's deals" in answers(harness, DANA, 5)[4]["text"]
     assert deal_row(harness, offer).status is DealStatus.OFFERED
     _scan_confidentiality(harness)
 

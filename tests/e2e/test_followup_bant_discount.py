@@ -100,7 +100,8 @@ def test_bant_is_only_for_the_deals_own_partner(harness: Harness) -> None:
     deal_id, _ = make_deal(harness, SAKURA)
     harness.interaction(block_action(harness, "U0DANA01", "bant_open", str(deal_id)))
     [refused] = harness.wait_for(lambda: harness.responses("U0DANA01"))
-    assert refused["text"] == "That deal is not one of your organisation's deals."
+    assert refused["text"] == (f"None of your organisation's deals is #{deal_id}. Check the "
+                               "number, or ask in your deal's thread.")
     harness.command("/deal", f"bant #{deal_id}", user="U0DANA01")
     harness.wait_for(lambda: len(harness.responses("U0DANA01")) == 2)
     assert not harness.slack.calls_of("views.open")

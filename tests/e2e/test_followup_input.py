@@ -61,7 +61,8 @@ def test_which_deal_when_it_cannot_be_told(harness: Harness) -> None:
     assert "#999" in answer["text"]
     harness.command("/deal", "discount #999 10% off", user="U0DANA01")
     [answer] = harness.wait_for(lambda: harness.responses("U0DANA01"))
-    assert answer["text"] == "That deal is not one of your organisation's deals."
+    assert answer["text"] == ("None of your organisation's deals is #999. Check the number, "
+                              "or ask in your deal's thread.")  # as another's would
 
 
 def _errors(reply: Any) -> dict[str, str]:

@@ -205,7 +205,8 @@ def test_extension_needs_a_running_clock_and_the_right_deal(harness: Harness) ->
     assert "延長できません" in answer["text"]
     harness.command("/deal", f"extend #{deal_id} 24h travelling", user="U0DANA01")
     [refused] = harness.wait_for(lambda: harness.responses("U0DANA01"))
-    assert refused["text"] == "That deal is not one of your organisation's deals."
+    assert refused["text"] == (f"None of your organisation's deals is #{deal_id}. Check the "
+                               "number, or ask in your deal's thread.")
     harness.command("/deal", f"extend #{deal_id} 24h travelling", user="U0PDMKEN")
     [pdm] = harness.wait_for(lambda: harness.responses("U0PDMKEN"))
     assert "partners" in pdm["text"] and "Only" in pdm["text"]

@@ -53,16 +53,19 @@ def test_a_partner_cannot_ask_about_another_organisations_deal(harness: Harness)
                      items=[("marketing", "professional", "96000")], currency="JPY", region="JP",
                      gs=HIRO, thread_ts=THREAD)
     for answer in (roe(harness, f"deal {deal}", DANA), roe(harness, "", DANA, thread_ts=THREAD)):
-        assert "not one of your organisation's deals" in answer["text"]
+        assert "None of your organisation's deals" in answer["text"]
         assert "Secret" not in str(answer) and SAKURA not in str(answer)
     assert "Secret KK" in roe(harness, f"deal {deal}", KEN)["text"]  # the PDM may look
 
 
 def test_outside_a_deal_thread(harness: Harness) -> None:
     assert "`/roe deal <deal number>`" in roe(harness, "deal", DANA)["text"]
-    assert "can't find that deal" in roe(harness, "deal 999", DANA)["text"]
+    # a partner: a missing deal reads as another organisation's would
+    assert roe(harness, "deal 999", DANA)["text"].startswith(
+        "None of your organisation's deals is #999.")
+    assert "can't find that deal" in roe(harness, "deal 999", MAYA)["text"]  # staff
     assert "`/roe eligibility" in roe(harness, "", DANA, thread_ts="1.000")["text"]  # no deal: help
-    assert "見つかりません" in roe(harness, "deal 999", AIKO)["text"]
+    assert "貴社の取引に #999 はありません" in roe(harness, "deal 999", AIKO)["text"]
 
 
 def test_a_closed_deal_without_poi_earned_nothing(harness: Harness) -> None:

@@ -371,6 +371,14 @@ def test_outbox(make: Make, clock: FakeClock) -> None:
         assert uow.outbox.pending_count() == 2
         two = uow.outbox.by_key("dm:2")
         assert two is not None and two.channel == "C3"
+        assert uow.outbox.refused() == []
+        two.state = OutboxState.REFUSED  # held back by the recipient door: stored, never due
+        uow.commit()
+    with make() as uow:
+        held = uow.outbox.refused()
+        assert [m.idempotency_key for m in held] == ["dm:2"]
+        assert held[0].state is OutboxState.REFUSED
+        assert uow.outbox.pending_count() == 1 and not uow.outbox.earlier_pending(held[0])
 
 
 def test_events_are_handled_once(make: Make) -> None:

@@ -341,6 +341,11 @@ def test_poi_reminders_5_2_and_1_business_days_before_the_month_ends(
 def test_many_reminders_due_at_once_in_one_channel_become_one_digest(
         services: Services, client: WebClient, slack: FakeSlack, clock: Clock) -> None:
     clock.now = utc(2025, 12, 2, 2, 0)
+    with services.uow(actor="test") as uow:  # a digest goes only to the partner's own channel
+        org = uow.directory.partner(SAKURA)
+        assert org is not None
+        org.channel_id = CHANNEL
+        uow.commit()
     crowded = [add_deal(services, company=f"Crowd {i} KK") for i in range(10)]
     quiet = [add_deal(services, company=f"Quiet {i} KK", channel="C0QUIET") for i in range(4)]
     for deal in (*crowded, *quiet):

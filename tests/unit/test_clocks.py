@@ -156,6 +156,16 @@ def test_absence_with_a_delegate_pauses_nothing() -> None:
     assert keys(clock) == ["clock.business_day", "clock.delegate", "clock.due"]
 
 
+def test_the_stand_in_is_named_by_name_not_by_slack_id() -> None:
+    away = Absence(AWAY.start, AWAY.end, AWAY.registered_at, delegate="U0REN001",
+                   delegate_name="Ren Mori")
+    clock = response_clock(tokyo(2025, 12, 1, 11), JP, absences=[away])
+    [note] = [r for r in clock.reasons if r.key == "clock.delegate"]
+    assert note.params == {"delegate": "Ren Mori"}
+    assert any("Ren Mori" in text and "U0REN001" not in text for text in texts(clock, "en"))
+    assert away == Absence(AWAY.start, AWAY.end, AWAY.registered_at, delegate="U0REN001")
+
+
 def test_absence_registered_late_changes_nothing() -> None:
     late = Absence(AWAY.start, AWAY.end, registered_at=tokyo(2025, 12, 1, 10))
     clock = response_clock(tokyo(2025, 12, 1, 11), JP, absences=[late])

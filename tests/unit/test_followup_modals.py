@@ -50,6 +50,26 @@ def test_modals_are_built_in_both_languages_with_their_metadata() -> None:
     assert metadata_of({"private_metadata": "not json"}) == {}
 
 
+def test_the_ooo_modal_offers_only_the_colleagues_given() -> None:
+    import json
+    view = ooo_modal("en", now=NOW, metadata={},
+                     colleagues=[("U0REN001", "Ren Mori"), ("U0YUKI01", "Yuki <b>")])
+    [delegate] = [b for b in view["blocks"] if b.get("block_id") == "ooo_delegate"]
+    element = delegate["element"]
+    assert element["type"] == "static_select"  # not a picker of every workspace member
+    assert [(o["value"], o["text"]["type"], o["text"]["text"]) for o in element["options"]] == [
+        ("U0REN001", "plain_text", "Ren Mori"), ("U0YUKI01", "plain_text", "Yuki <b>")]
+    assert "users_select" not in json.dumps(view)
+    alone = ooo_modal("en", now=NOW, metadata={})
+    assert not [b for b in alone["blocks"] if b.get("block_id") == "ooo_delegate"]
+    start = NOW + timedelta(days=1)
+    entered, errors = parse_ooo(_values(
+        ooo_start=_at(start), ooo_end=_at(start + timedelta(days=1)),
+        ooo_delegate={"type": "static_select", "selected_option": {"value": "U0REN001"}}),
+        "en", NOW)
+    assert errors == {} and entered is not None and entered.delegate_user == "U0REN001"
+
+
 def test_bant_parser() -> None:
     today = date(2025, 11, 21)
     fields, errors = parse_bant(_values(

@@ -108,3 +108,33 @@ def test_an_absence_must_end_after_it_starts_and_not_be_over(world: World) -> No
             register_absence(world.services, aiko, RegisterAbsence(start, end))
         assert refused.value.reply.lines[0].key == key
     assert world.store.rows(Absence) == []
+
+
+def test_a_stand_in_is_a_colleague_of_the_same_role_and_organisation(world: World) -> None:
+    # a partner naming someone of another partner organisation (a competitor on the same
+    # customers) would have them reminded about its deals
+    world.third_org()
+    start, end = utc(2025, 12, 2, 0), utc(2025, 12, 3, 0)
+    for absent, delegate in (("aiko", "U0KENJI1"), ("aiko", "U0DANA01"), ("aiko", "U0GSHIRO"),
+                             ("dana", "U0AIKO01"), ("hiro", "U0AIKO01"), ("hiro", "U0PDMKEN"),
+                             ("hiro", "U0ADMIN1")):
+        who = world.actor(absent)
+        with pytest.raises(Refused) as refused:
+            check_delegate(world.services, who, delegate)
+        assert refused.value.reply.lines[0].key == "followup.ooo.error_delegate_colleague"
+        assert refused.value.reply.field == "ooo_delegate"
+        with pytest.raises(Refused):
+            register_absence(world.services, who, RegisterAbsence(start, end, delegate))
+    assert world.store.rows(Absence) == []
+    check_delegate(world.services, world.actor("hiro"), "U0GSMAYA")  # a GS names a GS
+    check_delegate(world.services, world.actor("ren"), "U0AIKO01")
+
+
+def test_the_modal_offers_only_those_who_may_stand_in(world: World) -> None:
+    world.third_org()
+    assert open_absence(world.services, world.actor("aiko")).colleagues == (
+        ("U0REN001", "Ren Mori"),)
+    assert open_absence(world.services, world.actor("hiro")).colleagues == (
+        ("U0GSMAYA", "Maya Brooks"),)
+    assert open_absence(world.services, world.actor("dana")).colleagues == ()
+    assert open_absence(world.services, world.actor("kenji")).colleagues == ()

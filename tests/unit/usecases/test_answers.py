@@ -102,7 +102,7 @@ def test_a_partner_sees_only_its_own_deals() -> None:
     world = World.make()
     deal = world.deal(partner="sakura")
     refused = ask(world, "dana", f"deal {deal.id}")
-    assert isinstance(refused, Reply) and refused.lines[0].key == "error.not_your_deal"
+    assert isinstance(refused, Reply) and refused.lines[0].key == "error.no_deal_of_yours"
 
 
 def test_a_missing_deal_or_thread() -> None:

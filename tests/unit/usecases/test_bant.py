@@ -54,10 +54,10 @@ def test_updates_are_kept_and_the_thread_is_told(world: World) -> None:
 def test_only_the_deals_own_partner_or_staff_on_an_open_deal(world: World) -> None:
     deal = world.deal()
     closed = world.deal(status=DealStatus.WON)
-    for who, ref, key in (("dana", deal.id, "error.not_your_deal"),
+    for who, ref, key in (("dana", deal.id, "error.no_deal_of_yours"),
                           ("ken", deal.id, "error.not_allowed"),
                           ("aiko", closed.id, "followup.problem.deal_closed"),
-                          ("aiko", 999999, "error.not_your_deal"),
+                          ("aiko", 999999, "error.no_deal_of_yours"),
                           ("hiro", 999999, "followup.problem.no_such_deal")):
         with pytest.raises(Refused) as refused:
             record_bant(world.services, world.actor(who), RecordBant(ref, FIELDS))

@@ -144,7 +144,7 @@ def test_a_partner_records_pois_on_its_own_deals_only(world: World) -> None:
     with pytest.raises(Refused) as raised:
         record_poi(world.services, world.actor("dana"),
                    RecordPoi(DealRef(deal.id), PoiStatus.SENT))
-    assert refusal(raised).key == "error.not_your_deal"
+    assert refusal(raised).key == "error.no_deal_of_yours"
     done = record_poi(world.services, world.actor("hiro"),
                       RecordPoi(DealRef(deal.id), PoiStatus.SENT))
     assert done.reply.lines[0] == Text("deals.done.poi.sent", {

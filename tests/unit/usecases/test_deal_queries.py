@@ -61,7 +61,7 @@ def test_a_partner_sees_only_its_own_deals() -> None:
     deal = world.deal()
     with pytest.raises(Refused) as raised:
         deal_summary(world.services, world.actor("dana"), ShowDeal(DealRef(deal.id)))
-    assert refusal(raised).key == "error.not_your_deal"
+    assert refusal(raised).key == "error.no_deal_of_yours"
     with pytest.raises(Refused) as raised:
         deal_summary(world.services, world.actor("dana"), ShowDeal(DealRef(None)))
     assert refusal(raised).params["usage"] == Text("deals.usage.status")

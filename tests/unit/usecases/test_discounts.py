@@ -51,7 +51,7 @@ def test_a_request_goes_to_the_gs_with_the_rule_not_to_discuss_it(world: World) 
 def test_who_may_not_request_or_decide(world: World) -> None:
     deal = world.deal(partner="northwind", gs="maya", registrant="dana", region="US")
     for who, text, key in (("dana", "  ", "followup.problem.no_description"),
-                           ("aiko", "10%", "error.not_your_deal")):
+                           ("aiko", "10%", "error.no_deal_of_yours")):
         with pytest.raises(Refused) as refused:
             request_discount(world.services, world.actor(who),
                              RequestDiscount(DealRef(deal.id), text))

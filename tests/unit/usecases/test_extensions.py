@@ -112,7 +112,7 @@ def test_who_may_not_and_what_cannot_be_extended(world: World) -> None:
         "followup.extend.no_clock"
     say(world, deal, "hiro")
     due = clocks(world, deal, Party.PARTNER)[0].due_at
-    for who, key in (("dana", "error.not_your_deal"), ("ken", "error.not_allowed")):
+    for who, key in (("dana", "error.no_deal_of_yours"), ("ken", "error.not_allowed")):
         assert _refused(lambda who=who: file_extension(  # type: ignore[misc]
             world.services, world.actor(who), command)) == key
     assert _refused(lambda: file_extension(world.services, world.actor("aiko"), FileExtension(

@@ -29,7 +29,7 @@ def test_the_deal_a_command_is_about(world: World) -> None:
         assert refused.value.reply.lines[0].key == "followup.problem.which_deal"
         with pytest.raises(Refused) as refused:
             find_deal(uow, world.actor("dana"), DealRef(None, "C0DEALS", thread.thread_ts))
-        assert refused.value.reply.lines[0].key == "error.not_your_deal"
+        assert refused.value.reply.lines[0].key == "error.no_deal_of_yours"
         assert find_deal(uow, world.actor("hiro"), DealRef(first.id)).id == first.id
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messages import Mention, Refused, Text, Typed
+from bot.messages import ChannelLink, Mention, Refused, Text, Typed
 from bot.usecases.offers import AnswerOffer, OfferDeal, answer_offer, offer_deal
 from rules.vocabulary import Motion
 from storage.models import Clock, ClockState, Deal, DealStatus
@@ -90,7 +90,7 @@ def test_another_partner_cannot_answer_nor_anyone_after_72_hours(world: World) -
     deal_id = _offer(world)
     with pytest.raises(Refused) as raised:
         answer_offer(world.services, world.actor("aiko"), AnswerOffer(deal_id, None, True))
-    assert refusal(raised).key == "error.not_your_deal"
+    assert refusal(raised).key == "error.no_deal_of_yours"
     with pytest.raises(Refused) as raised:
         answer_offer(world.services, world.actor("maya"), AnswerOffer(deal_id, None, True))
     assert refusal(raised).key == "error.not_allowed"
@@ -108,3 +108,14 @@ def test_an_answered_offer_is_not_answered_again(world: World) -> None:
         answer_offer(world.services, world.actor("dana"), AnswerOffer(deal_id, None, True))
     assert refusal(raised).params["status"] == Text("deals.status.declined")
     assert [m.lines[0].key for m in dms(world)["maya"]] == ["deals.dm.offer_declined"]
+
+
+def test_the_offer_names_the_channel_where_the_card_is(world: World) -> None:
+    with world.services.uow("test") as uow:
+        org = uow.directory.find_org(world.orgs["northwind"].id)
+        assert org is not None
+        org.channel_id = "C0NORTH"
+        uow.commit()
+    deal_id = _offer(world)
+    offers = [m for m in world.queued() if m.key.startswith(f"deal:{deal_id}:offered:")]
+    assert offers and all(m.lines[0].params["channel"] == ChannelLink("C0NORTH") for m in offers)

@@ -66,7 +66,7 @@ def _expected(action: Action, who: str) -> str | None:
         return "error.unknown_user"
     if ROLE_OF[who] not in MAY[action]:
         return "error.not_allowed"
-    return "error.not_your_deal" if who == "other_partner" else None
+    return "error.no_deal_of_yours" if who == "other_partner" else None
 
 
 def test_the_table_covers_every_action() -> None:
@@ -91,6 +91,8 @@ def test_refusal_and_require_agree_with_the_table(world: World, deal: Deal, acti
     assert line.key == expected
     if expected == "error.not_allowed":
         assert line.params == {"roles": roles(action)}
+    elif expected == "error.no_deal_of_yours":
+        assert line.params == {"deal": deal.id}  # the words of a missing deal
     else:
         assert line.params == {}
     with pytest.raises(Refused) as raised:

@@ -55,6 +55,22 @@ def test_a_partner_registers_and_the_routed_gs_is_told(world: World,
     assert set(dms(world)) == {"hiro"}
 
 
+def test_the_confirmation_names_the_channel_where_the_card_is(world: World) -> None:
+    # the organisation has its own channel: the card goes there, and so do the words
+    # (the configured deal channel may be one the partner cannot even read)
+    with world.services.uow("test") as uow:
+        org = uow.directory.find_org(world.orgs["sakura"].id)
+        assert org is not None
+        org.channel_id = "C0SAKURA"
+        uow.commit()
+    done = register_deal(world.services, world.actor("aiko"), RegisterDeal(form()))
+    [thread] = world.store.rows(DealThread)
+    assert thread.channel_id == "C0SAKURA"
+    assert done.reply.lines[0].params["channel"] == ChannelLink("C0SAKURA")
+    [message] = dms(world)["hiro"]
+    assert message.lines[0].params["channel"] == ChannelLink("C0SAKURA")
+
+
 def test_only_partners_register(world: World) -> None:
     with pytest.raises(Refused) as raised:
         register_deal(world.services, world.actor("hiro"), RegisterDeal(form()))

@@ -65,6 +65,7 @@ def test_a_breach_mentions_the_gs_records_it_and_refreshes_the_card() -> None:
 
 def test_many_reminders_in_one_channel_become_one_digest_in_the_threads_language() -> None:
     world = World.make(now=START)
+    own_channel(world, "northwind")
     # offered deals: no registrant; the thread speaks the partner's language (Dana: English),
     # not the GS's (Hiro: Japanese), as the card does
     rows = []
@@ -83,8 +84,32 @@ def test_many_reminders_in_one_channel_become_one_digest_in_the_threads_language
     assert not [m for m in world.queued() if isinstance(m.to, ToThread)]
 
 
+def own_channel(world: World, org: str, channel: str = "C0DEALS") -> None:
+    """Make `channel` (where the world's threads are) the organisation's own channel."""
+    with world.services.uow("test") as uow:
+        found = uow.directory.find_org(world.orgs[org].id)
+        assert found is not None
+        found.channel_id = channel
+        uow.commit()
+
+
+def test_many_reminders_in_a_channel_shared_with_others_stay_in_their_threads() -> None:
+    # a digest is posted outside the threads: in a channel other organisations may read, it
+    # would name the organisation's customers to them; each thread is told instead
+    world = World.make(now=START)
+    rows = [running_clock(world, world.deal(partner="northwind", registrant="dana",
+                                            company=f"Co {n}").id, started=START)
+            for n in range(5)]
+    first = next(s for s in steps(world, rows[0]) if s.action is not Action.BREACH)
+    world.clock.now = first.at
+    assert sweep(world.services).acted == 5
+    assert not [m for m in world.queued() if isinstance(m.to, ToChannel)]
+    assert len([m for m in world.queued() if isinstance(m.to, ToThread)]) == 5
+
+
 def test_a_long_digest_goes_out_in_parts() -> None:
     world = World.make(now=START)
+    own_channel(world, "sakura")
     rows = [running_clock(world, world.deal(company=f"Co {n}").id, started=START)
             for n in range(25)]
     first = next(s for s in steps(world, rows[0]) if s.action is not Action.BREACH)

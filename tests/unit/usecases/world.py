@@ -125,6 +125,20 @@ class World:
                                               gs_id=self.people[gs].id))
             uow.commit()
 
+    def third_org(self) -> PartnerOrg:
+        """Add Kaze Marketing GK (Japan) and Kenji Mori, its partner user: a competitor of
+        Sakura on the same customers."""
+        with self.services.uow("seed") as uow:
+            org = self.orgs["kaze"] = uow.directory.add(PartnerOrg(
+                name="Kaze Marketing GK", kind=PartnerKind.SOLUTIONS_PARTNER, tier=Tier.GOLD,
+                region_code="JP", accreditations=[], pdm_id=self.people["ken"].id))
+            self.people["kenji"] = uow.directory.add(Person(
+                slack_team_id=TEAM, slack_user_id="U0KENJI1", name="Kenji Mori",
+                role=Role.PARTNER, partner_org_id=org.id, locale="ja", timezone="Asia/Tokyo",
+                active=True))
+            uow.commit()
+            return org
+
     def actor(self, name: str, *, lang: str | None = None) -> Actor:
         """The actor a listener would resolve for this person."""
         person = self.people[name]
