@@ -51,6 +51,7 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+    HELD = "held"  # held back: its channel has a member of another partner organisation
 
 
 class OutboxMessage(Base):
