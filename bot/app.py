@@ -29,8 +29,8 @@ __all__ = ["BOT_SCOPES", "create_app"]
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["app_mentions:read", "channels:history", "chat:write", "commands",
-              "groups:history", "im:write", "users:read", "users:read.email"]
+BOT_SCOPES = ["app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
+              "groups:history", "groups:read", "im:write", "users:read", "users:read.email"]
 
 
 def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -24,6 +24,7 @@ from bot.outbox.attempts import (
 )
 from bot.outbox.rendering import Destinations, NotReady, prepare
 from bot.pacing import Pacer
+from bot.usecases.channels import HeldBack, hold
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
 
@@ -86,6 +87,11 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
         except NotReady:
             release(message)
             uow.commit()
+            return
+        except HeldBack as held:  # Slack Connect: another partner's member is in the channel
+            hold(uow, message, held)
+            uow.commit()
+            log.warning("outbox %s held back: %s", message.idempotency_key, held)
             return
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
             message.attempts += 1

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
+from bot.members import channel_members
 from bot.messages import Recipient, decode
 from bot.usecases.audience import Destination, NoThreadYet, destination
 from bot.usecases.cards import card_facts
+from bot.usecases.channels import check_post, check_thread
 from bot.views.deal_card import card_message
 from bot.views.messages import message_args
 from storage.models import DealThread, OutboxMessage
@@ -100,8 +102,11 @@ def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
 
 def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
             client: WebClient, known: Destinations | None = None) -> tuple[str, dict[str, Any]]:
-    """The Web API method and arguments of a row, rendered now (`NotReady` while it waits)."""
+    """The Web API method and arguments of a row, rendered now (`NotReady` while it waits;
+    `HeldBack` when it is about a deal and its channel has another partner's member)."""
     payload = dict(message.payload)
+    members = channel_members(client)
+    check_thread(uow, members, payload)
     if payload.get("render") == "message":
         method, args = _typed(uow, message, client, {} if known is None else known)
     elif "render" in payload:
@@ -121,4 +126,5 @@ def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
         args.setdefault("channel", message.channel)
         args["metadata"] = {"event_type": METADATA_EVENT,
                             "event_payload": {"key": message.idempotency_key}}
+    check_post(uow, members, payload, method, args)
     return method, args

@@ -146,7 +146,8 @@ def _digest(group: str, channel: str, lang: str,
                        {"company": Typed(deal.company[:DIGEST_COMPANY_CHARS]), "due": row.due_at})
                   for _, deal, row, _ in part)
     return Outgoing(f"digest:{group}:{digest}", ToChannel(channel, lang),
-                    (Text("reminder.digest.head", {}, len(part)), *lines))
+                    (Text("reminder.digest.head", {}, len(part)), *lines),
+                    deal_id=part[0][1].id)  # one partner's deals: checked like its threads
 
 
 def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: datetime) -> None:
