@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError
 
+from bot.installations import team_of
 from bot.outbox.attempts import (
     SENDING,
     after_send,
@@ -73,6 +74,7 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
 
 def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
                  pacer: Pacer, done: Delivery, known: Destinations) -> None:
+    client = _sender(services, client, message_id, token)
     with services.uow(actor="outbox") as uow:
         message = uow.outbox.claimed(message_id, token)
         if message is None or message.state is not OutboxState.PENDING:
@@ -124,6 +126,23 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
                 done.sent += 1
                 return
         _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
+
+
+def _sender(services: Services, client: WebClient, message_id: int, token: str) -> WebClient:
+    """OAuth installs: the client of the row's workspace, its bot token rotated first if it is
+    about to expire; else (one bot token, or a workspace not known) the given client. Looked up
+    before the row's transaction, which holds SQLite's write lock that a rotation needs."""
+    if services.tokens is None:
+        return client
+    with services.uow(actor="outbox") as uow:
+        message = uow.outbox.claimed(message_id, token)
+        team = team_of(uow, message) if message is not None else None
+    try:
+        return services.tokens.client_for(team) or client
+    except SlackClientError as error:  # the refresh failed: the send fails and is retried
+        log.warning("outbox: no fresh bot token for workspace %s: %s", team,
+                    type(error).__name__)
+        return client
 
 
 def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, message: OutboxMessage, *,

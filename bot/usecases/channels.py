@@ -31,9 +31,22 @@ if TYPE_CHECKING:
     from bot.services import Services
     from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["Alerted", "HeldBack", "MemberIds", "MembershipEvent", "on_membership", "channel_is_private_to", "check_post", "check_thread",
-           "foreign_members", "hold", "is_channel", "member_joined", "member_left",
-           "members_changed"]
+__all__ = [
+    "Alerted",
+    "HeldBack",
+    "MemberIds",
+    "MembershipEvent",
+    "channel_is_private_to",
+    "check_post",
+    "check_thread",
+    "foreign_members",
+    "hold",
+    "is_channel",
+    "member_joined",
+    "member_left",
+    "members_changed",
+    "on_membership",
+]
 
 MemberIds = Callable[[str], Sequence[str]]  # every member of a channel, read from Slack
 
@@ -146,12 +159,14 @@ def _alert_admins(uow: AbstractUnitOfWork, channel: str, org_id: int | None,
     if deal is not None and admins:
         told = uow.outbox.by_key(f"{key}:{admins[0].id}")
         if told is None or told.created_at >= deal.created_at:
-            return _tell(uow, key, channel, org_id, foreign, admins)
-        return _tell(uow, f"{key}:deal{deal.id}", channel, org_id, foreign, admins)
-    return _tell(uow, key, channel, org_id, foreign, admins)
+            return _tell(uow, key, channel=channel, org_id=org_id, foreign=foreign,
+                         admins=admins)
+        return _tell(uow, f"{key}:deal{deal.id}", channel=channel, org_id=org_id,
+                     foreign=foreign, admins=admins)
+    return _tell(uow, key, channel=channel, org_id=org_id, foreign=foreign, admins=admins)
 
 
-def _tell(uow: AbstractUnitOfWork, key: str, channel: str, org_id: int | None,
+def _tell(uow: AbstractUnitOfWork, key: str, *, channel: str, org_id: int | None,
           foreign: Sequence[Person], admins: Sequence[Person]) -> int:
     org = uow.directory.find_org(org_id)
     deals = [d for d in uow.channels.deals_posted_in(channel) if d.partner_org_id == org_id]
