@@ -98,18 +98,18 @@ class BotTokens:
 
 
 def team_of(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:
-    """The workspace a row is sent in: its own, else its deal thread's, else its person's."""
+    """The workspace a row is sent in: its own, else its person's, else its deal thread's
+    (a card, a thread message, a digest or answer about a deal)."""
     if message.team_id:
         return message.team_id
     payload: dict[str, Any] = dict(message.payload)
     to = payload.get("to") if isinstance(payload.get("to"), dict) else {}
-    deal = (to or {}).get("thread") or payload.get("thread_of") or \
-        (payload.get("deal_id") if payload.get("render") == "deal_card" else None)
-    if deal is not None:
-        thread = uow.deals.thread(int(deal))
-        return thread.team_id if thread is not None else None
     person_id = (to or {}).get("person")
     if person_id is not None:
         person = uow.directory.find_person(int(person_id))
         return person.slack_team_id if person is not None else None
+    deal = (to or {}).get("thread") or payload.get("thread_of") or payload.get("deal_id")
+    if deal is not None:
+        thread = uow.deals.thread(int(deal))
+        return thread.team_id if thread is not None else None
     return None
