@@ -16,12 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.context import Actor, resolve_actor
 from bot.i18n import t
+from bot.installations import ROTATE_MINUTES
 from bot.listeners import register_listeners
 from bot.services import Services
 
@@ -29,8 +31,8 @@ __all__ = ["BOT_SCOPES", "create_app"]
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["app_mentions:read", "channels:history", "chat:write", "commands",
-              "groups:history", "im:write", "users:read", "users:read.email"]
+BOT_SCOPES = ["app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
+              "groups:history", "groups:read", "im:write", "users:read", "users:read.email"]
 
 
 def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -64,7 +66,8 @@ def _middleware(services: Services) -> Callable[..., Any]:
         team, user = _user_of(body)
         if team and user and user != context.get("bot_user_id"):
             with services.uow() as uow:
-                context["actor"] = resolve_actor(uow, services.locales, services.client,
+                context["actor"] = resolve_actor(uow, services.locales,
+                                                 context.get("client") or services.client,
                                                  team_id=team, user_id=user)
         return next()
 
@@ -103,12 +106,19 @@ def create_app(services: Services) -> App:
         "ignoring_self_events_enabled": True,
     }
     if settings.oauth:
-        options["oauth_settings"] = OAuthSettings(
+        store = services.tokens.store if services.tokens is not None else \
+            SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=services.engine)
+        oauth = OAuthSettings(
             client_id=settings.client_id, client_secret=settings.client_secret, scopes=BOT_SCOPES,
-            installation_store=SQLAlchemyInstallationStore(client_id=settings.client_id or "",
-                                                           engine=services.engine),
+            installation_store=store, token_rotation_expiration_minutes=ROTATE_MINUTES,
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=600,
                                                   engine=services.engine))
+        # tokens are rotated through the services' client (its base URL: a fake Slack in tests)
+        oauth.authorize = InstallationStoreAuthorize(
+            logger=log, installation_store=store, client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            token_rotation_expiration_minutes=ROTATE_MINUTES, client=services.client)
+        options["oauth_settings"] = oauth
     app = App(**options)
     app.use(_middleware(services))
     app.error(_error_handler(services))

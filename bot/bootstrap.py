@@ -14,9 +14,12 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.installations import SLACK_LOG, BotTokens
 from bot.outbox import OutboxPump
 from bot.services import Services
 from rules.regions import RegionDirectory
@@ -32,7 +35,8 @@ def slack_client(settings: Settings) -> WebClient:
     """The Web API client: the configured base URL (a fake Slack in tests and the console),
     Slack's 429s retried after `Retry-After`."""
     client = WebClient(token=settings.bot_token,
-                       base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10)
+                       base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10,
+                       logger=SLACK_LOG)  # its debug log of requests, tokens taken out
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
     return client
 
@@ -51,6 +55,11 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     services = Services(settings=settings, engine=engine, factory=make_session_factory(engine),
                         regions=RegionDirectory(settings.regions), client=client, clock=clock,
                         worker=f"coseller-{os.getpid()}")
+    if settings.oauth:
+        services.tokens = BotTokens(
+            SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=engine),
+            TokenRotator(client_id=settings.client_id or "",
+                         client_secret=settings.client_secret or "", client=client), client)
     services.pump = OutboxPump(services, client)
     services.jobs = job_table(services)
     return services

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.context import LocaleCache
+from bot.installations import BotTokens
 from bot.metrics import Metrics
 from bot.pacing import Pacer
 from rules.regions import RegionDirectory
@@ -68,6 +69,7 @@ class Services:
     pump: Pump | None = None
     jobs: list[Job] = field(default_factory=list)
     unit_of_work: Callable[[str], AbstractUnitOfWork] | None = None  # a fake, in unit tests
+    tokens: BotTokens | None = None  # OAuth installs: each workspace's bot token, rotated
 
     def uow(self, actor: str = "system") -> AbstractUnitOfWork:
         """A unit of work acting as `actor`, on this process's clock; the outbox pump is woken

@@ -31,6 +31,7 @@ from storage.repositories import (
     AuditRepository,
     BantRepository,
     BreachRepository,
+    ChannelRepository,
     ClockRepository,
     DealRepository,
     DirectoryRepository,
@@ -44,6 +45,7 @@ from storage.repositories import (
     SqlAuditRepository,
     SqlBantRepository,
     SqlBreachRepository,
+    SqlChannelRepository,
     SqlClockRepository,
     SqlDealRepository,
     SqlDirectoryRepository,
@@ -84,6 +86,7 @@ class AbstractUnitOfWork(ABC):
     absences: AbsenceRepository
     extensions: ExtensionRepository
     discounts: DiscountRepository
+    channels: ChannelRepository
 
     def __init__(self, *, actor: str = "system", clock: Callable[[], datetime] = utc_now,
                  on_queued: Callable[[], None] | None = None) -> None:
@@ -157,6 +160,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.absences = SqlAbsenceRepository(self.session)
         self.extensions = SqlExtensionRepository(self.session)
         self.discounts = SqlDiscountRepository(self.session)
+        self.channels = SqlChannelRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError
 
+from bot.installations import team_of
 from bot.outbox.attempts import (
     SENDING,
     after_send,
@@ -25,6 +26,7 @@ from bot.outbox.attempts import (
 )
 from bot.outbox.rendering import Destinations, NotReady, prepare
 from bot.pacing import Pacer
+from bot.usecases.channels import HeldBack, hold
 from bot.usecases.recipients import Unseen
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
@@ -74,6 +76,7 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
 
 def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
                  pacer: Pacer, done: Delivery, known: Destinations) -> None:
+    client = _sender(services, client, message_id, token)
     with services.uow(actor="outbox") as uow:
         message = uow.outbox.claimed(message_id, token)
         if message is None or message.state is not OutboxState.PENDING:
@@ -94,6 +97,11 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
             log.warning("outbox %s refused: %s", message.idempotency_key, unseen)
             uow.commit()
             done.failed += 1
+            return
+        except HeldBack as held:  # Slack Connect: another partner's member is in the channel
+            hold(uow, message, held)
+            uow.commit()
+            log.warning("outbox %s held back: %s", message.idempotency_key, held)
             return
         except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
             message.attempts += 1
@@ -126,6 +134,23 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
                 done.sent += 1
                 return
         _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
+
+
+def _sender(services: Services, client: WebClient, message_id: int, token: str) -> WebClient:
+    """OAuth installs: the client of the row's workspace, its bot token rotated first if it is
+    about to expire; else (one bot token, or a workspace not known) the given client. Looked up
+    before the row's transaction, which holds SQLite's write lock that a rotation needs."""
+    if services.tokens is None:
+        return client
+    with services.uow(actor="outbox") as uow:
+        message = uow.outbox.claimed(message_id, token)
+        team = team_of(uow, message) if message is not None else None
+    try:
+        return services.tokens.client_for(team) or client
+    except SlackClientError as error:  # the refresh failed: the send fails and is retried
+        log.warning("outbox: no fresh bot token for workspace %s: %s", team,
+                    type(error).__name__)
+        return client
 
 
 def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, message: OutboxMessage, *,

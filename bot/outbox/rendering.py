@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
+from bot.members import channel_members
 from bot.messages import Recipient, decode
 from bot.usecases.audience import Destination, NoThreadYet, destination
 from bot.usecases.cards import card_facts
+from bot.usecases.channels import check_post
+from bot.usecases.channels import check_thread as check_thread_channel
 from bot.usecases.recipients import check_message, check_person, check_place, check_thread
 from bot.views.deal_card import card_message
 from bot.views.messages import message_args
@@ -128,8 +131,11 @@ def _raw_door(uow: AbstractUnitOfWork, message: OutboxMessage, payload: dict[str
 def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
             client: WebClient, known: Destinations | None = None) -> tuple[str, dict[str, Any]]:
     """The Web API method and arguments of a row, rendered now (`NotReady` while it waits;
-    `bot.usecases.recipients.Unseen` when someone it would reach may not see its deal)."""
+    `bot.usecases.recipients.Unseen` when someone it would reach may not see its deal;
+    `HeldBack` when it is about a deal and its channel has another partner's member)."""
     payload = dict(message.payload)
+    members = channel_members(client)
+    check_thread_channel(uow, members, payload)
     if payload.get("render") == "message":
         method, args = _typed(uow, message, client, {} if known is None else known)
     elif "render" in payload:
@@ -151,4 +157,5 @@ def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
         args.setdefault("channel", message.channel)
         args["metadata"] = {"event_type": METADATA_EVENT,
                             "event_payload": {"key": message.idempotency_key}}
+    check_post(uow, members, payload, method, args)
     return method, args

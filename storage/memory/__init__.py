@@ -28,6 +28,7 @@ from sqlalchemy import inspect
 
 from storage.audit import plain_value
 from storage.errors import DuplicateDealError
+from storage.memory.channels import MemoryChannelRepository
 from storage.memory.directory import MemoryDealRepository, MemoryDirectoryRepository
 from storage.memory.ledger import (
     MemoryAbsenceRepository,
@@ -81,6 +82,7 @@ class MemoryUnitOfWork(AbstractUnitOfWork):
         self.absences = MemoryAbsenceRepository(self.store)
         self.extensions = MemoryExtensionRepository(self.store)
         self.discounts = MemoryDiscountRepository(self.store)
+        self.channels = MemoryChannelRepository(self.store)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._saved = self.store.snapshot()

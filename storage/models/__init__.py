@@ -11,6 +11,7 @@ one set of migrations covers everything.
 from __future__ import annotations
 
 from storage.models.base import Base
+from storage.models.channels import ChannelMember, KnownChannel
 from storage.models.deals import (
     OPEN_DEAL_STATUSES,
     BpwCase,
@@ -47,6 +48,7 @@ __all__ = [
     "BpwCase",
     "BpwClaim",
     "Breach",
+    "ChannelMember",
     "Clock",
     "ClockState",
     "Deal",
@@ -56,6 +58,7 @@ __all__ = [
     "DiscountRequest",
     "Extension",
     "GsRoute",
+    "KnownChannel",
     "LineItem",
     "OutboxMessage",
     "OutboxState",

@@ -52,6 +52,7 @@ class OutboxState(StrEnum):
     SENT = "sent"
     DEAD = "dead"
     REFUSED = "refused"  # held back by the recipient door: someone it would reach may not see it
+    HELD = "held"  # held back: its channel has a member of another partner organisation
 
 
 class OutboxMessage(Base):

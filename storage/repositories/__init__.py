@@ -9,6 +9,7 @@ from storage.repositories.absences import AbsenceRepository, SqlAbsenceRepositor
 from storage.repositories.audit import AuditRepository, SqlAuditRepository
 from storage.repositories.bant import BantRepository, SqlBantRepository
 from storage.repositories.breaches import BreachRepository, SqlBreachRepository
+from storage.repositories.channels import ChannelRepository, SqlChannelRepository
 from storage.repositories.clocks import ClockRepository, SqlClockRepository
 from storage.repositories.deals import DealRepository, SqlDealRepository
 from storage.repositories.directory import DirectoryRepository, DirectoryRow, SqlDirectoryRepository
@@ -25,6 +26,7 @@ __all__ = [
     "AuditRepository",
     "BantRepository",
     "BreachRepository",
+    "ChannelRepository",
     "ClockRepository",
     "DealRepository",
     "DirectoryRepository",
@@ -39,6 +41,7 @@ __all__ = [
     "SqlAuditRepository",
     "SqlBantRepository",
     "SqlBreachRepository",
+    "SqlChannelRepository",
     "SqlClockRepository",
     "SqlDealRepository",
     "SqlDirectoryRepository",

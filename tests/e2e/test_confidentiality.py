@@ -66,7 +66,7 @@ BPW_WORDS = (
 )
 # Methods that show nothing to anybody (the bot asking Slack).
 SILENT = {"auth.test", "users.info", "conversations.open", "conversations.history",
-          "conversations.replies"}
+          "conversations.replies", "conversations.members"}
 
 
 @dataclass

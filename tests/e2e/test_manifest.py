@@ -119,6 +119,15 @@ def test_every_declared_surface_is_answered_over_http(manifest: dict[str, Any],
                     "text": "hello", "ts": "1763708402.000100", "channel_type": "channel"},
         "app_home_opened": {"type": "app_home_opened", "user": "U0DANA01", "channel": "D0DANA01",
                             "tab": "home", "event_ts": "1763708403.000100"},
+        "member_joined_channel": {"type": "member_joined_channel", "user": "U0DANA01",
+                                  "channel": "C0DEALS", "channel_type": "C"},
+        "member_left_channel": {"type": "member_left_channel", "user": "U0DANA01",
+                                "channel": "C0DEALS", "channel_type": "C"},
+        "channel_shared": {"type": "channel_shared", "channel": "C0DEALS",
+                           "connected_team_id": "T0OTHER", "event_ts": "1763708404.000100"},
+        "channel_unshared": {"type": "channel_unshared", "channel": "C0DEALS",
+                             "previously_connected_team_id": "T0OTHER",
+                             "is_ext_shared": False, "event_ts": "1763708405.000100"},
     }
     for event in manifest_events(manifest):
         reply = harness.event(json.loads(json.dumps(examples[event])))

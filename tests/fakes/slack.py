@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from bot.console.local_slack import Call, Intercepted, LocalSlack
 
@@ -33,6 +34,43 @@ class FakeSlack(LocalSlack):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(host, port)
         self._faults: dict[str, list[_Fault]] = {}
+        self.members: dict[str, list[str]] = {}
+        self.members_page = 2  # Slack pages conversations.members; so does the fake, by little
+        self.refreshes: list[str] = []  # refresh tokens used with oauth.v2.access
+        self.token_lifetime = 43200  # seconds a rotated token lasts (Slack: 12 hours)
+
+    def _refresh(self, args: dict[str, Any]) -> dict[str, Any]:
+        """`oauth.v2.access` with `grant_type=refresh_token`: a new bot token and refresh token
+        and their lifetime, as Slack answers for an app with token rotation on."""
+        with self._lock:
+            self.refreshes.append(str(args.get("refresh_token")))
+            n = len(self.refreshes)
+        return {"ok": True, "app_id": "A0COSELL", "token_type": "bot", "scope": "chat:write",
+                "access_token": f"xoxe.xoxb-1-rotated-{n}", "refresh_token": f"xoxe-1-next-{n}",
+                "expires_in": self.token_lifetime, "bot_user_id": self.bot_user_id,
+                "team": {"id": self.team_id, "name": "Coseller Test"}, "enterprise": None,
+                "is_enterprise_install": False}
+
+    def set_members(self, channel: str, users: list[str]) -> None:
+        """Who `conversations.members` says is in `channel` (paged by `members_page`)."""
+        with self._lock:
+            self.members[channel] = list(users)
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's answer; `conversations.members` from `members`, a page at a time: at most
+        `limit` (and `members_page`) users, with `response_metadata.next_cursor` until the last
+        page (an empty cursor, as Slack ends)."""
+        if method == "oauth.v2.access" and args.get("grant_type") == "refresh_token":
+            return self._refresh(args)
+        if method != "conversations.members":
+            return super().answer(method, args)
+        with self._lock:
+            users = list(self.members.get(str(args.get("channel") or ""), []))
+        start = int(str(args.get("cursor") or "0").removeprefix("page:") or 0)
+        size = min(int(args.get("limit") or 100), self.members_page)
+        end = start + size
+        return {"ok": True, "members": users[start:end],
+                "response_metadata": {"next_cursor": f"page:{end}" if end < len(users) else ""}}
 
     def start(self) -> FakeSlack:
         """Serve in a background thread."""

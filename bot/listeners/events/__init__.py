@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.listeners.events import home, mentions, messages
+from bot.listeners.events import channels, home, mentions, messages
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -18,3 +18,4 @@ def register(app: App) -> None:
     messages.register(app)
     mentions.register(app)
     home.register(app)
+    channels.register(app)

@@ -58,6 +58,10 @@ class Slack:
     def conversations_open(self, users: str) -> dict[str, Any]:
         return {"channel": {"id": f"D{users}"}}
 
+    def conversations_members(self, channel: str, **_: Any) -> dict[str, Any]:
+        """No channel has a member the directory knows: the recipient door alone decides."""
+        return {"members": [], "response_metadata": {"next_cursor": ""}}
+
     def api_call(self, method: str, json: dict[str, Any]) -> Any:
         self.calls.append((method, json))
         ts = json.get("ts") or f"1765000000.{next(self.ts):06d}"

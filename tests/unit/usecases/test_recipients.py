@@ -32,6 +32,10 @@ class Client:
         self.calls.append(("conversations.open", {"users": users}))
         return {"channel": {"id": f"D{users}"}}
 
+    def conversations_members(self, channel: str, **_: Any) -> dict[str, Any]:
+        """No member the directory knows (Slack Connect's own check holds nothing here)."""
+        return {"members": [], "response_metadata": {"next_cursor": ""}}
+
     def api_call(self, method: str, json: dict[str, Any]) -> Any:
         self.calls.append((method, json))
         return SimpleNamespace(data={"ok": True, "ts": "1.1", "channel": json.get("channel")})

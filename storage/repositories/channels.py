@@ -1,0 +1,142 @@
+"""Channel members: what the bot knows of who is in a channel, who of the directory that is,
+which deals are posted there, and the outbox rows held back because of it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    OPEN_DEAL_STATUSES,
+    ChannelMember,
+    Deal,
+    DealThread,
+    KnownChannel,
+    OutboxMessage,
+    OutboxState,
+    Person,
+)
+
+__all__ = ["ChannelRepository", "SqlChannelRepository"]
+
+
+class ChannelRepository(ABC):
+    """Who is in a channel (as far as the bot knows), and the messages held back for it."""
+
+    @abstractmethod
+    def members_known(self, channel_id: str) -> bool:
+        """Whether the channel's members were read in full and are kept current since."""
+
+    @abstractmethod
+    def set_members(self, channel_id: str, user_ids: Iterable[str], at: datetime) -> None:
+        """The channel's members as just read in full (those already known keep their `since`)."""
+
+    @abstractmethod
+    def joined(self, channel_id: str, user_id: str, at: datetime) -> None:
+        """A user joined the channel (a no-op if known to be in it)."""
+
+    @abstractmethod
+    def left(self, channel_id: str, user_id: str) -> None:
+        """A user left the channel."""
+
+    @abstractmethod
+    def forget(self, channel_id: str) -> None:
+        """The members must be read again (the channel was shared with another organisation)."""
+
+    @abstractmethod
+    def members(self, channel_id: str) -> Sequence[ChannelMember]:
+        """The members the bot knows of, by user id."""
+
+    @abstractmethod
+    def people_in(self, channel_id: str) -> Sequence[Person]:
+        """The directory's people among the members (matched by Slack user id, whatever their
+        workspace: a Slack Connect member belongs to another one), by id."""
+
+    @abstractmethod
+    def deals_posted_in(self, channel_id: str) -> Sequence[Deal]:
+        """The open deals whose thread is (or will be) in the channel, by id."""
+
+    @abstractmethod
+    def held(self) -> Sequence[OutboxMessage]:
+        """The outbox rows held back, oldest first."""
+
+    @abstractmethod
+    def release_held(self, at: datetime) -> int:
+        """Put every held row back to pending, due at `at` (each is checked again when sent);
+        how many."""
+
+
+class SqlChannelRepository(ChannelRepository):
+    """Channel members on SQLAlchemy."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _channel(self, channel_id: str) -> KnownChannel:
+        found = self.session.get(KnownChannel, channel_id)
+        if found is None:
+            found = KnownChannel(channel_id=channel_id, members_read_at=None)
+            self.session.add(found)
+            self.session.flush()
+        return found
+
+    def members_known(self, channel_id: str) -> bool:
+        found = self.session.get(KnownChannel, channel_id)
+        return found is not None and found.members_read_at is not None
+
+    def set_members(self, channel_id: str, user_ids: Iterable[str], at: datetime) -> None:
+        wanted = set(user_ids)
+        self._channel(channel_id).members_read_at = at
+        have = {m.user_id for m in self.members(channel_id)}
+        gone = have - wanted
+        if gone:
+            self.session.execute(delete(ChannelMember).where(
+                ChannelMember.channel_id == channel_id, ChannelMember.user_id.in_(gone)))
+        for user_id in sorted(wanted - have):
+            self.session.add(ChannelMember(channel_id=channel_id, user_id=user_id, since=at))
+        self.session.flush()
+
+    def joined(self, channel_id: str, user_id: str, at: datetime) -> None:
+        self._channel(channel_id)
+        if self.session.scalar(select(ChannelMember).where(
+                ChannelMember.channel_id == channel_id, ChannelMember.user_id == user_id)) is None:
+            self.session.add(ChannelMember(channel_id=channel_id, user_id=user_id, since=at))
+            self.session.flush()
+
+    def left(self, channel_id: str, user_id: str) -> None:
+        self.session.execute(delete(ChannelMember).where(
+            ChannelMember.channel_id == channel_id, ChannelMember.user_id == user_id))
+
+    def forget(self, channel_id: str) -> None:
+        self._channel(channel_id).members_read_at = None
+        self.session.flush()
+
+    def members(self, channel_id: str) -> Sequence[ChannelMember]:
+        return self.session.scalars(select(ChannelMember).where(
+            ChannelMember.channel_id == channel_id).order_by(ChannelMember.user_id)).all()
+
+    def people_in(self, channel_id: str) -> Sequence[Person]:
+        return self.session.scalars(select(Person).join(
+            ChannelMember, ChannelMember.user_id == Person.slack_user_id).where(
+            ChannelMember.channel_id == channel_id).order_by(Person.id)).unique().all()
+
+    def deals_posted_in(self, channel_id: str) -> Sequence[Deal]:
+        return self.session.scalars(select(Deal).join(DealThread).where(
+            DealThread.channel_id == channel_id, Deal.status.in_(OPEN_DEAL_STATUSES))
+            .order_by(Deal.id)).all()
+
+    def held(self) -> Sequence[OutboxMessage]:
+        return self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.state == OutboxState.HELD).order_by(OutboxMessage.id)).all()
+
+    def release_held(self, at: datetime) -> int:
+        result = self.session.execute(
+            update(OutboxMessage).where(OutboxMessage.state == OutboxState.HELD)
+            .values(state=OutboxState.PENDING, next_attempt_at=at, claimed_by=None,
+                    claimed_until=None).execution_options(synchronize_session=False),
+            execution_options={"preserve_rowcount": True})
+        return int(getattr(result, "rowcount", 0))
