@@ -65,8 +65,14 @@ ITEM_ROWS = 3
 _CATALOG = ProductCatalog()
 _DOMAIN_LIKE = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,63}(?![\w-])", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,63})", re.IGNORECASE)
-_FREE_MAIL = {"gmail.com", "yahoo.co.jp", "yahoo.com", "outlook.com", "hotmail.com",
-              "icloud.com", "hubspot.com", "slack.com"}
+# domains nobody buys HubSpot with: free mail (anyone can have an address there) and the two
+# companies whose people are on every deal
+_FREE_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.jp", "ymail.com", "outlook.com",
+    "outlook.jp", "hotmail.com", "hotmail.co.jp", "live.com", "live.jp", "msn.com", "icloud.com",
+    "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.net",
+    "mail.com", "zoho.com", "yandex.com", "docomo.ne.jp", "ezweb.ne.jp", "au.com",
+    "softbank.ne.jp", "i.softbank.jp", "hubspot.com", "slack.com"})
 
 
 def _text(value: str) -> PlainTextObject:
@@ -318,6 +324,9 @@ def read_form(values: Mapping[str, Any], *, kind: str, lang: str, regions: Seque
             domain = normalise_domain(str(raw_domain))
         except DomainError:
             errors["domain"] = t("deals.error.domain_invalid", lang, text=str(raw_domain)[:80])
+        else:
+            if domain in _FREE_MAIL:
+                errors["domain"] = t("deals.error.domain_free_mail", lang, domain=domain)
     company = str(_value(values, "company") or "")
     if not company:
         errors["company"] = t("deals.error.company", lang)

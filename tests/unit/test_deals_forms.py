@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from babel.messages.pofile import read_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,6 +58,18 @@ def test_a_good_form_is_read_exactly() -> None:
                                                                         "smb")
     assert form.items == (ItemInput("marketing", Edition.PROFESSIONAL, Decimal("96000")),)
     assert form.expected_close == date(2025, 12, 1) and form.subscription_start is None
+
+
+@pytest.mark.parametrize("typed", ["gmail.com", "https://www.Gmail.com/", "yahoo.co.jp",
+                                   "hubspot.com"])
+def test_a_free_mail_or_shared_domain_is_refused_with_the_reason(typed: str) -> None:
+    """A user story: registering on a domain anyone can have an address at is refused, and the
+    partner is told why, in their language."""
+    for lang, words in (("en", "free-mail"), ("ja", "フリーメール")):
+        form, errors = read_form(_values(domain={"value": {"type": "plain_text_input",
+                                                           "value": typed}}),
+                                 kind="register", lang=lang, regions=REGIONS, today=TODAY)
+        assert form is None and words in errors["domain"]
 
 
 def test_offers_need_a_known_partner_and_no_qualification() -> None:
