@@ -52,7 +52,10 @@ def _body(environ: dict[str, Any]) -> bytes | None:
     return stream.read(int(length)) if stream is not None and int(length) else b""
 
 
-def _events(slack: SlackRequestHandler, check: SignatureCheck) -> Any:
+WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+
+def _events(slack: SlackRequestHandler, check: SignatureCheck) -> WsgiApp:
     """`/slack/events`: the signature verified on the raw bytes, then Bolt."""
 
     def handle(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:

@@ -24,15 +24,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.adapters.http import HttpServer
 from bot.app import create_app
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.console import requests as slack_requests
+from bot.i18n import t
 from bot.pacing import Pacer
 from storage.directory import import_directory
 from storage.models import Base
@@ -353,3 +357,84 @@ def test_bolts_own_verification_is_the_second_lock(site: Site) -> None:
     _settle(site)
     assert [c for c in site.harness.slack.calls_of("response_url")
             if c.args.get("response_url_id") != "U0PDMKEN-probe"] == []
+
+
+def test_oauth_paths_reach_only_the_oauth_flow(tmp_path: Path, slack: FakeSlack, clock: FakeClock,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The install and redirect paths are not signed by Slack: their GETs go to Bolt's OAuth
+    flow (a forged redirect fails its state check), and nothing there reaches a listener."""
+    dispatched: list[BoltRequest] = []
+    monkeypatch.setattr(App, "dispatch", lambda self, req: dispatched.append(req))
+    settings = Settings(client_id="1.2", client_secret="c", signing_secret=SECRET,
+                        database_url=f"sqlite:///{tmp_path / 'oauth.db'}",
+                        slack_api_url=slack.api_url)
+    services = bootstrap(settings, clock=clock)
+    server = HttpServer(create_app(services), services, host="127.0.0.1", port=0).start()
+    try:
+        site = Site(Harness(server, services, slack), dispatched, Wall())
+        body = _command(site).body.encode()
+        stamp = str(site.stamp)
+        signed = {"Content-Type": slack_requests.FORM, "X-Slack-Request-Timestamp": stamp,
+                  "X-Slack-Signature": _mac(body, stamp)}
+        assert site.post(b"", {}, path="/slack/install", method="GET") in (200, 302)
+        assert site.post(b"", {}, path="/slack/oauth_redirect?code=x&state=forged",
+                         method="GET") == 400
+        assert site.post(body, signed, path="/slack/install") == 404
+        assert site.post(body, signed, path="/slack/oauth_redirect") == 404
+        assert dispatched == []
+        assert slack.calls_of("oauth.v2.access") == []
+    finally:
+        server.stop()
+        services.engine.dispose()
+
+
+def _socket_app(tmp_path: Path, slack: FakeSlack, clock: FakeClock) -> tuple[App, Any]:
+    settings = Settings(bot_token="xoxb-socket", app_token="xapp-1-A0COSELL-1-secret",
+                        database_url=f"sqlite:///{tmp_path / 'socket.db'}",
+                        slack_api_url=slack.api_url)
+    services = bootstrap(settings, clock=clock)
+    with services.uow(actor="e2e") as uow:
+        import_directory(uow, (ROOT / "examples" / "directory.toml").read_text())
+        uow.commit()
+    return create_app(services), services
+
+
+def _socket_command(slack: FakeSlack, user: str) -> SocketModeRequest:
+    form = slack_requests.slash_command(
+        "/roe", "help", team_id=TEAM, user_id=user, channel_id="C0DEALS",
+        response_url=f"{slack.url}/respond/{user}-socket", trigger_id="t-socket").body
+    return SocketModeRequest(type="slash_commands", envelope_id=f"env-{time.monotonic_ns()}",
+                             payload=dict(parse_qsl(form)))
+
+
+def _answers(slack: FakeSlack, user: str) -> list[dict[str, Any]]:
+    """The answers posted to `user`'s response URLs, once there are some."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [c.args for c in slack.calls_of("response_url")
+                 if str(c.args.get("response_url_id", "")).startswith(user)]
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"no answer to {user}")
+
+
+def test_socket_mode_requests_carry_no_signature_and_still_work(
+        tmp_path: Path, slack: FakeSlack, clock: FakeClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Socket Mode's requests come over the socket Slack authenticated: answered as before, and
+    a failure is still answered politely (they count as verified)."""
+    app, services = _socket_app(tmp_path, slack, clock)
+    try:
+        assert run_bolt_app(app, _socket_command(slack, "U0DANA01")).status == 200
+        [answer] = _answers(slack, "U0DANA01")
+        assert "Rules of Engagement" in answer["text"]
+
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("directory down")
+        monkeypatch.setattr("bot.app.resolve_actor", broken)
+        assert run_bolt_app(app, _socket_command(slack, "U0GSMAYA")).status == 200
+        [answer] = _answers(slack, "U0GSMAYA")
+        assert answer["text"].startswith(t("error.unexpected", "en", ref="")[:12])
+    finally:
+        services.engine.dispose()
