@@ -71,7 +71,8 @@ def _events(slack: SlackRequestHandler, check: SignatureCheck) -> WsgiApp:
         if why is not None:   # the body is nobody's yet: not parsed, not logged
             log.warning("refused an unverified request from %s: %s",
                         environ.get("REMOTE_ADDR", "?"), why)
-            return _plain(start_response, "401 Unauthorized", "invalid request\n")
+            start_response("401 Unauthorized", [("Content-Type", "application/json")])
+            return [b'{"error": "invalid request"}']    # what Bolt's own check answers
         verified = dict(environ)
         verified["wsgi.input"] = io.BytesIO(body)
         verified["CONTENT_LENGTH"] = str(len(body))
