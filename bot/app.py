@@ -5,7 +5,8 @@
 Every listener acknowledges first and works in a Bolt lazy listener. Middleware resolves the
 actor (directory role, language, time zone) and drops Slack's retries of events already handled.
 Errors are logged with a request id and answered politely, in the user's language; no stack
-trace ever reaches a user.
+trace ever reaches a user. A request that was not verified is never answered (401, nothing sent):
+the HTTP adapter refuses those before Bolt, and Bolt's verification stays on behind it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return team, user
 
 
+VERIFIED = "verified"
+
+
+def _mark_verified(context: Any, next: Callable[[], Any]) -> Any:
+    """The first of the app's own middleware, so it runs only after Bolt's request
+    verification (HTTP) has passed, or for requests that need none: Socket Mode's arrive over
+    a socket Slack authenticated, the console's are its own. The error handler answers only
+    requests marked here."""
+    context[VERIFIED] = True
+    return next()
+
+
 def _middleware(services: Services) -> Callable[..., Any]:
     """Puts `services` and the `actor` into Bolt's context (listeners receive them as
     arguments) and drops Slack's retries of events already handled."""
@@ -77,6 +90,9 @@ def _middleware(services: Services) -> Callable[..., Any]:
 def _error_handler(services: Services) -> Callable[..., Any]:
     def handle(error: Exception, body: dict[str, Any], context: Any, logger: logging.Logger,
                respond: Any = None) -> BoltResponse:
+        if not (context and context.get(VERIFIED)):   # nothing of it is to be trusted or shown
+            log.warning("refused a request that was not verified (%s)", type(error).__name__)
+            return BoltResponse(status=401, body="")
         request_id = context.get("request_id", "-") if context else "-"
         log.error("request %s failed: %s", request_id, error, exc_info=error)
         services.metrics.errors.labels(kind=type(error).__name__).inc()
@@ -120,6 +136,7 @@ def create_app(services: Services) -> App:
             token_rotation_expiration_minutes=ROTATE_MINUTES, client=services.client)
         options["oauth_settings"] = oauth
     app = App(**options)
+    app.use(_mark_verified)
     app.use(_middleware(services))
     app.error(_error_handler(services))
     register_listeners(app)

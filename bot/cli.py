@@ -6,15 +6,21 @@
     coseller db upgrade                     apply the migrations to DATABASE_URL
     coseller directory import FILE          validate and load people, partners, regions, routing
     coseller rules answer|check ...         the scenario files (same as python -m rules)
+
+A problem of configuration or environment (a setting, a missing directory, a database out of
+reach, the PostgreSQL driver not installed) ends any command with one line on stderr naming it
+and what to do, and exit status 2; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.adapters.problems import explain
 from rules.cli import main as rules_main
 
 __all__ = ["main"]
@@ -124,17 +130,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                            add_help=False)
     rules.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    if args.command == "console":
-        return _console(args)
-    if args.command == "scheduler":
-        return _scheduler(args)
-    if args.command == "db":
-        return _db(args)
-    if args.command == "directory":
-        return _directory(args)
-    return rules_main(args.args)
+    if args.command == "rules":
+        return rules_main(args.args)
+    commands = {"run": _run, "console": _console, "scheduler": _scheduler, "db": _db,
+                "directory": _directory}
+    try:
+        return commands[args.command](args)
+    except Exception as error:   # a problem of the setup is one line; a bug keeps its trace
+        line = explain(error, _url_in_use(args))
+        if line is None:
+            raise
+        print(f"coseller: {line}", file=sys.stderr)
+        return 2
+
+
+def _url_in_use(args: argparse.Namespace) -> str:
+    """The database URL the command was using (to name it in a problem)."""
+    from storage.db import database_url
+
+    if args.command == "console" and not args.database_url and not os.environ.get("DATABASE_URL"):
+        from bot.console.session import DEMO_DATABASE_URL
+
+        return DEMO_DATABASE_URL
+    return database_url(args.database_url)
 
 
 if __name__ == "__main__":

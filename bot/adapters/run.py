@@ -8,7 +8,8 @@
     status = run()                      # Settings.from_env(); blocks until interrupted
 
 The outbox pump runs in every mode (the console delivers after each input, so that what it
-prints is complete). A configuration error prints one line naming the setting and exits 2.
+prints is complete). A configuration or environment problem prints one line naming it and what
+to do, and exits 2 (`bot.adapters.problems`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import ArgumentError, OperationalError
-
+from bot.adapters.problems import explain
 from bot.config import ConfigError, Settings
-from rules.calendars import CalendarError
+from storage.db import database_url as resolve_url
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -105,9 +105,15 @@ def configure_logging(mode: str) -> None:
         logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=fmt)
 
 
-def _fail(error: Exception) -> int:
-    print(f"coseller: configuration error: {error}", file=sys.stderr)
+def _fail(error: Exception, url: str | None = None) -> int:
+    """One line naming the problem (see `bot.adapters.problems`), exit status 2."""
+    print(f"coseller: {explain(error, url) or f'configuration error: {error}'}", file=sys.stderr)
     return 2
+
+
+def _problem(error: Exception, url: str) -> bool:
+    """True when `error` is a configuration or environment problem (not a bug)."""
+    return explain(error, url) is not None
 
 
 def _stop_on_sigterm() -> None:
@@ -139,20 +145,26 @@ def run(settings: Settings | None = None, *, env: Mapping[str, str] | None = Non
             options["read"] = read
         if write is not None:
             options["write"] = write
+        from bot.console.session import DEMO_DATABASE_URL
+
+        url = database_url or settings.database_url or DEMO_DATABASE_URL
         try:
             return run_console(settings, **options)
-        except (ConfigError, CalendarError, ArgumentError, OperationalError) as error:
-            return _fail(error)
+        except Exception as error:
+            if not _problem(error, url):
+                raise
+            return _fail(error, url)
     if database_url:
         from dataclasses import replace
 
         settings = replace(settings, database_url=database_url)
+    url = resolve_url(settings.database_url)
     try:
         server = build_server(settings)
-    except (ConfigError, CalendarError) as error:
-        return _fail(error)
-    except (ArgumentError, OperationalError) as error:
-        return _fail(ConfigError(f"DATABASE_URL: {str(error).splitlines()[0]}"))
+    except Exception as error:
+        if not _problem(error, url):
+            raise
+        return _fail(error, url)
     services = server.services
     assert services.pump is not None
     services.pump.start()

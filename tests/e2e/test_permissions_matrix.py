@@ -359,6 +359,17 @@ def _extension_approved(world: World, who: Who) -> bool:
                 and row.decided_by_id == world.person(who.user))
 
 
+def _decline_extension(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    click(world, who, "extension_decline", str(world.extension), dm=True)
+
+
+def _extension_declined(world: World, who: Who) -> bool:
+    row = world.read(lambda session: session.get(Extension, world.extension))
+    return bool(row.status is RequestStatus.DECLINED
+                and row.decided_by_id == world.person(who.user))
+
+
 def _discount(world: World, who: Who, ok: bool, before: int) -> None:
     del ok, before
     command(world, who, "/deal", f"discount #{world.accepted} 5% off services")
@@ -384,6 +395,17 @@ def _discount_approved(world: World, who: Who) -> bool:
                 and row.decided_by_id == world.person(who.user))
 
 
+def _decline_discount(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    click(world, who, "discount_decline", str(world.discount), dm=True)
+
+
+def _discount_declined(world: World, who: Who) -> bool:
+    row = world.read(lambda session: session.get(DiscountRequest, world.discount))
+    return bool(row.status is RequestStatus.DECLINED
+                and row.decided_by_id == world.person(who.user))
+
+
 def _close(world: World, who: Who, ok: bool, before: int) -> None:
     del ok, before
     command(world, who, "/deal", f"close won #{world.accepted}")
@@ -403,6 +425,11 @@ def _dismissed(world: World, who: Who) -> bool:
     del who
     return not world.read(lambda session: session.scalars(select(Breach).where(
         Breach.deal_id == world.accepted)).all())
+
+
+def _remove_after_breach(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    click(world, who, "breach_remove", str(world.accepted))
 
 
 def _status(world: World, who: Who, ok: bool, before: int) -> None:
@@ -509,14 +536,21 @@ ACTS: dict[str, Act] = {
                              grants=Action.GRANT_EXTENSION),
     "approve_extension": Act(Action.GRANT_EXTENSION, True, _approve_extension,
                              _extension_approved),
+    "decline_extension": Act(Action.GRANT_EXTENSION, True, _decline_extension,
+                             _extension_declined),
     "request_discount": Act(Action.REQUEST_DISCOUNT, True, _discount, _discount_filed),
     "approve_discount": Act(Action.APPROVE_DISCOUNT, True, _approve_discount,
                             _discount_approved),
+    "decline_discount": Act(Action.APPROVE_DISCOUNT, True, _decline_discount,
+                            _discount_declined),
     "close_deal": Act(Action.CLOSE_DEAL, True, _close, _status_is("accepted", DealStatus.WON)),
     "remove_partner": Act(Action.REMOVE_PARTNER, True, _remove,
                           _status_is("accepted", DealStatus.REMOVED)),
     "dismiss_breach": Act(Action.DISMISS_BREACH, True, _dismiss, _dismissed,
                           refused_key="breach.not_allowed"),
+    "remove_after_breach": Act(Action.REMOVE_PARTNER, True, _remove_after_breach,
+                               _status_is("accepted", DealStatus.REMOVED),
+                               refused_key="breach.not_allowed"),
     "view_status": Act(Action.VIEW_DEAL, True, _status,
                        answers=lambda lang: "Matrix Accepted KK"),
     "roe_bpw": Act(Action.ASK_RULES, False, _bpw, staff_only=True,

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,23 @@ def test_a_retried_event_acts_once(rig: Rig) -> None:
     assert rig.dispatched.count("EvRETRY0001") == 1
     assert processed(rig, "EvRETRY0001") == 1
     assert "coseller_duplicate_events_total 3.0" in harness.get("/metrics").body
+
+
+def test_retries_over_slacks_hour_of_retrying_act_once(rig: Rig, clock: Clock) -> None:
+    """Slack retries a missed event up to three times over about an hour: the event id is
+    remembered well past that (at least two hours), so the last retry is dropped too."""
+    harness = rig.harness
+    assert harness.event(reaction(), event_id="EvHOURLATE1").status == 200
+    harness.wait_for(lambda: "EvHOURLATE1" in rig.runs)
+    for attempt, later in ((1, timedelta(minutes=1)), (2, timedelta(minutes=5)),
+                           (3, timedelta(hours=1)), (3, timedelta(hours=2))):
+        clock.now = clock.now + later
+        assert harness.event(reaction(), event_id="EvHOURLATE1", retry=attempt).status == 200
+    assert harness.event(reaction(), event_id="EvHOURLATE2").status == 200
+    harness.wait_for(lambda: "EvHOURLATE2" in rig.runs)
+    assert rig.runs.count("EvHOURLATE1") == 1
+    assert rig.dispatched.count("EvHOURLATE1") == 1
+    assert processed(rig, "EvHOURLATE1") == 1
 
 
 def test_retries_arriving_together_act_once(rig: Rig) -> None:
