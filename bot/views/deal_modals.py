@@ -307,6 +307,22 @@ def _items(values: Mapping[str, Any], lang: str, currency: str | None,
     return items
 
 
+def _read_domain(values: Mapping[str, Any], lang: str, errors: dict[str, str]) -> str:
+    """The customer's purchasing domain, normalised ("" with the reason in `errors`)."""
+    raw = str(_value(values, "domain") or "")
+    if not raw:
+        errors["domain"] = t("deals.error.domain_required", lang)
+        return ""
+    try:
+        domain = normalise_domain(raw)
+    except DomainError:
+        errors["domain"] = t("deals.error.domain_invalid", lang, text=raw[:80])
+        return ""
+    if domain in _FREE_MAIL:
+        errors["domain"] = t("deals.error.domain_free_mail", lang, domain=domain)
+    return domain
+
+
 def read_form(values: Mapping[str, Any], *, kind: str, lang: str, regions: Sequence[str],
               today: date, partner_ids: Sequence[int] = ()
               ) -> tuple[DealInput | None, dict[str, str]]:
@@ -315,18 +331,7 @@ def read_form(values: Mapping[str, Any], *, kind: str, lang: str, regions: Seque
     `values` is `view.state.values`. Nothing is written here: a form with any error is refused.
     """
     errors: dict[str, str] = {}
-    raw_domain = _value(values, "domain") or ""
-    domain = ""
-    if not raw_domain:
-        errors["domain"] = t("deals.error.domain_required", lang)
-    else:
-        try:
-            domain = normalise_domain(str(raw_domain))
-        except DomainError:
-            errors["domain"] = t("deals.error.domain_invalid", lang, text=str(raw_domain)[:80])
-        else:
-            if domain in _FREE_MAIL:
-                errors["domain"] = t("deals.error.domain_free_mail", lang, domain=domain)
+    domain = _read_domain(values, lang, errors)
     company = str(_value(values, "company") or "")
     if not company:
         errors["company"] = t("deals.error.company", lang)
