@@ -10,8 +10,12 @@ from typing import Any
 
 from bot.context import Actor
 from bot.i18n import t
+from bot.messages import Reader
+from bot.syntax import UsageError
+from bot.usecases.usage import usage_reply
+from bot.views.text import render_reply
 
-__all__ = ["actor_of", "failure_text", "polite", "say_private", "stranger"]
+__all__ = ["actor_of", "failure_text", "polite", "say_private", "say_usage", "stranger"]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,11 @@ def actor_of(context: Any) -> Actor | None:
 def say_private(respond: Any, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
     """An ephemeral answer to the person who asked."""
     respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+
+def say_usage(respond: Any, actor: Actor, problem: UsageError) -> None:
+    """Tell the actor what they typed wrong (their words escaped, like any typed text)."""
+    say_private(respond, render_reply(usage_reply(problem), Reader(actor.lang, actor.tz)))
 
 
 def stranger(actor: Actor | None, respond: Any) -> bool:

@@ -18,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from bot.context import Actor
-from bot.messages import Answered, AssumedPartner, Reply, Text
+from bot.messages import Answered, AssumedPartner, Reply
 from bot.permissions import Action
 from bot.syntax import Context, DealAsk, UsageError, parse_roe
 from bot.usecases.policy import require, unseen
+from bot.usecases.usage import usage_reply
 from rules.answers import Answer, Viewer
 from rules.calendars import CalendarError
 from rules.earnings import earnings
@@ -121,13 +122,6 @@ def roe_context(uow: AbstractUnitOfWork, services: Services, actor: Actor) -> Co
     return Context(now=services.now(), partner=partner_facts(org), region=region,
                    regions=services.regions, fx=fx_rates(services.settings.options),
                    viewer=actor.viewer, tz=actor.tz)
-
-
-def usage_reply(problem: UsageError) -> Reply:
-    """Text that does not read as a command: the problem, the usage line and an example."""
-    return Reply((Text(f"{problem.grammar}.usage_error",
-                       {"problem": Text(problem.key, dict(problem.params)),
-                        "usage": Text(problem.usage_key())}),), ok=False)
 
 
 def answer_roe(services: Services, actor: Actor, command: AskRoe) -> RoeResult:

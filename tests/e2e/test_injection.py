@@ -267,3 +267,16 @@ def test_slack_limits_hold_for_long_text(harness: Harness, clock: FakeClock) -> 
         dead = uow.session.query(OutboxMessage).filter(
             OutboxMessage.state == OutboxState.DEAD).all()
         assert not dead, [(m.idempotency_key, m.last_error) for m in dead]
+
+
+@pytest.mark.parametrize("typed", ["status <!channel>", "poi 3 <!channel>", "close won <!here>",
+                                   "<!channel>", "extend #3 <@U0AIKO01>",
+                                   "bant #3 budget=<https://evil.example|x> <#C123>"])
+def test_a_usage_error_echoes_what_was_typed_as_text(harness: Harness, typed: str) -> None:
+    """Found by a fresh pair of eyes: `/deal` usage errors repeated the typed words raw (only
+    to the person who typed them, but mentions and links rendered live)."""
+    before = len(harness.responses(DANA))
+    harness.command("/deal", typed, user=DANA)
+    answer = harness.wait_for(lambda: harness.responses(DANA)[before:])[0]
+    assert not [t for _, text in shown_strings(answer) for t in foreign_tokens(text)], answer
+    assert "&lt;" in answer["text"]

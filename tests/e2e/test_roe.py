@@ -159,8 +159,8 @@ def test_due_in_the_region_asked_about_and_in_the_readers_zone(harness: Harness)
     (AIKO, "due 2025-11-21", ["現地時間を追加", "使い方:`/roe due"]),
     (DANA, "deal twelve", ["`twelve` is not a deal number", "Usage: `/roe deal"]),
     (AIKO, "deal twelve", ["取引番号ではありません", "使い方:`/roe deal"]),
-    (DANA, "frobnicate", ["I don't know the question `frobnicate`", "Usage: `/roe <question>"]),
-    (AIKO, "frobnicate", ["`frobnicate` という質問はありません", "使い方:`/roe <質問>"]),
+    (DANA, "frobnicate", ["I don't know the question `frobnicate`", "Usage: `/roe &lt;question&gt;"]),
+    (AIKO, "frobnicate", ["`frobnicate` という質問はありません", "使い方:`/roe &lt;質問&gt;"]),
 ])
 def test_malformed_text_gets_the_usage_line_and_an_example(harness: Harness, user: str, text: str,
                                                            fragments: list[str]) -> None:

@@ -61,3 +61,23 @@ def test_every_literal_key_in_the_code_exists() -> None:
             if key not in known and not plural and not dialog and not nested:
                 missing.append(f"{path.relative_to(ROOT)}: {key}")
     assert missing == []
+
+
+def test_no_catalog_text_shown_in_slack_holds_a_raw_angle_bracket_word() -> None:
+    """Slack reads `<word>` as a link or mention even inside backticks: a usage line's
+    placeholders are written `&lt;word&gt;` (found by a fresh pair of eyes)."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    raw = re.compile(r"<(?![!@#]|\{)[^>]*>")
+    locale = Path(__file__).resolve().parents[2] / "bot" / "locale"
+    for path in sorted(locale.glob("*/LC_MESSAGES/*.po")):
+        if path.stem == "console":  # the console is a terminal, not Slack
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id and isinstance(message.string, str):
+                assert not raw.search(message.string), (path, message.id)

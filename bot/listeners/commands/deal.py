@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import t
 from bot.listeners.commands import deal_followup, deal_lifecycle
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import actor_of, polite, say_private, stranger
+from bot.messages import Reader, Reply
+from bot.views.text import render_reply
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -55,8 +56,9 @@ def register(app: App) -> None:
             return
         assert actor is not None
         if sub is None:
-            say_private(respond, t("deal.help", actor.lang) if name in ("", "help") else
-                        t("deal.unknown_subcommand", actor.lang, name=name))
+            reply = Reply.of("deal.help") if name in ("", "help") else \
+                Reply.refusal("deal.unknown_subcommand", name=name)
+            say_private(respond, render_reply(reply, Reader(actor.lang, actor.tz)))
             return
         if not sub.opens_modal:
             sub.run(services, actor, rest, body, client, respond)

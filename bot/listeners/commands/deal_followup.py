@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands.subcommand import Subcommand
-from bot.listeners.common import say_private
+from bot.listeners.common import say_private, say_usage
 from bot.listeners.followup_support import answer, reader, show_bant, show_ooo
 from bot.messages import Refused
 from bot.syntax import UsageError, parse_discount, parse_extend, parse_ref
@@ -39,7 +39,7 @@ def _bant(services: Services, actor: Actor, rest: str,
     try:
         ref = parse_ref("bant", rest)
     except UsageError as problem:
-        say_private(respond, problem.text(actor.lang))
+        say_usage(respond, actor, problem)
         return
     show_bant(services, actor, _where(body, ref), body, client, respond)
 
@@ -57,7 +57,7 @@ def _extend(services: Services, actor: Actor, rest: str,
     try:
         parsed = parse_extend(rest, actor.tz, services.now())
     except UsageError as problem:
-        say_private(respond, problem.text(actor.lang))
+        say_usage(respond, actor, problem)
         return
     command = FileExtension(_where(body, parsed.ref), parsed.reason, extra=parsed.extra,
                             new_due=parsed.new_due)
@@ -74,7 +74,7 @@ def _discount(services: Services, actor: Actor, rest: str,
     try:
         ref, description = parse_discount(rest)
     except UsageError as problem:
-        say_private(respond, problem.text(actor.lang))
+        say_usage(respond, actor, problem)
         return
     try:
         done = request_discount(services, actor, RequestDiscount(_where(body, ref), description))

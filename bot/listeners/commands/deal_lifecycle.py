@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands.subcommand import Subcommand
-from bot.listeners.common import say_private
+from bot.listeners.common import say_private, say_usage
 from bot.messages import Refused
 from bot.syntax import UsageError, parse_close, parse_poi, parse_status
 from bot.syntax.tokens import split_ref
@@ -63,7 +63,7 @@ def _run(function: Any) -> Any:
         try:
             done = function(request, rest)
         except UsageError as usage:
-            request.answer(usage.text(actor.lang))
+            say_usage(respond, actor, usage)
             return
         except Refused as refused:
             request.answer(reply_text(actor, refused.reply))
