@@ -274,6 +274,21 @@ def on_membership(services: Services, event: MembershipEvent, member_ids: Member
     return done
 
 
+def heard_from(services: Services, channel: str, user_id: str) -> Alerted:
+    """Someone spoke in a channel: that is proof they are in it, whatever the events said (a
+    membership event can be missed). An unknown member is remembered, and one of another
+    partner organisation stops that partner's deals there, as if the join had been heard."""
+    if not is_channel(channel):
+        return Alerted()
+    with services.uow(actor="slack") as uow:
+        if not uow.channels.members_known(channel) or \
+                any(m.user_id == user_id for m in uow.channels.members(channel)):
+            return Alerted()  # unknown members are read in full before the next post anyway
+        done = member_joined(uow, channel, user_id)
+        uow.commit()
+    return done
+
+
 def _forget(uow: AbstractUnitOfWork, channel: str) -> Alerted:
     if is_channel(channel):
         uow.channels.forget(channel)

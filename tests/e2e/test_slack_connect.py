@@ -159,3 +159,27 @@ def test_a_channel_shared_with_another_organisation_is_read_again(
     english = harness.wait_for(lambda: _dm_texts(harness, ADMIN))
     assert "Dana Reyes" in english[0]
     assert len(harness.slack.calls_of("conversations.members")) > reads
+
+
+def test_another_partners_member_speaking_in_the_channel_counts_as_joining(
+        harness: Harness, clock: Any) -> None:
+    """Found by a fresh pair of eyes: with the join event missed, a competitor posting in the
+    channel went on receiving the partner's deal messages. Speaking there is proof enough."""
+    _sakura_channel(harness)
+    harness.slack.set_members(CHANNEL, [AIKO, HIRO, BOT])
+    first = _register(harness, "acme.co.jp", "Acme KK")
+    thread = card_ts(harness, first)
+    settle(harness)
+    later(clock, minutes=5)
+    reply = harness.event({"type": "message", "user": DANA, "channel": CHANNEL, "text": "hello",
+                           "ts": f"{time.time():.6f}", "thread_ts": thread, "team": TEAM,
+                           "channel_type": "channel"})
+    assert reply.status == 200
+    english = harness.wait_for(lambda: _dm_texts(harness, ADMIN))
+    assert "Dana Reyes (Northwind Growth LLC)" in english[0]
+    posted_before = len(_posts(harness))
+    second = _register(harness, "bluebird.co.jp", "Bluebird KK")
+    harness.wait_for(lambda: _rows(harness, OutboxState.HELD))
+    settle(harness)
+    assert len(_posts(harness)) == posted_before
+    assert second != first

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import actor_of, polite
+from bot.usecases.channels import heard_from
 from bot.usecases.mentions import AskMention, answer_mention
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ def register(app: App) -> None:
         actor = actor_of(context)
         if actor is None or event.get("bot_id") or event.get("subtype"):
             return
+        if event.get("channel"):
+            heard_from(services, str(event["channel"]), actor.user_id)  # proof of membership
         thread_ts = event.get("thread_ts")
         answer_mention(services, actor, AskMention(
             str(event.get("text") or ""), channel=str(event.get("channel") or ""),

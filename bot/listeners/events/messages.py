@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.common import polite
+from bot.usecases.channels import heard_from
 from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ def register(app: App) -> None:
         ack()
 
     def work(services: Services, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        speaker, channel = event.get("user"), event.get("channel")
+        if speaker and channel and not event.get("bot_id") and \
+                speaker != context.get("bot_user_id"):
+            heard_from(services, str(channel), str(speaker))
         message = thread_message(body, event, context.get("bot_user_id"))
         if message is None:
             return
