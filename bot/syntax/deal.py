@@ -185,8 +185,12 @@ def parse_extend(text: str, tz: tzinfo, now: datetime) -> ExtendCommand:
 
 
 def parse_discount(text: str) -> tuple[int | None, str]:
-    """`[#deal] <the discount>`: only `#12` names a deal (a discount may start with a number)."""
+    """`[#deal] <the discount>`: only `#12` names a deal (a discount may start with a number);
+    a bare number alone describes no discount: it is read as the deal it most likely names, and
+    the description is still asked for (it never becomes a request for "1")."""
     ref, rest = split_ref(text, bare=False)
+    if ref is None and deal_ref(rest) is not None:
+        ref, rest = deal_ref(rest), ""
     if not rest:
         raise UsageError("no_description", grammar="followup", command="discount",
                          field="description")

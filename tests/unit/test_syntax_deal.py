@@ -59,6 +59,11 @@ def test_discount_and_references() -> None:
     assert parse_discount("20 seats at 10% off") == (None, "20 seats at 10% off")
     with pytest.raises(UsageError):
         parse_discount("#7")
+    # found by a fresh pair of eyes: `/deal discount 1` filed a request for a discount "1"
+    for bare in ("1", "99", "１２"):
+        with pytest.raises(UsageError) as raised:
+            parse_discount(bare)
+        assert raised.value.problem == "no_description"
     assert split_ref("#7") == (7, "")
     assert parse_ref("bant", "") is None and parse_ref("bant", "12") == 12
     with pytest.raises(UsageError):
