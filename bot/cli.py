@@ -31,6 +31,11 @@ def _db(args: argparse.Namespace) -> int:
     from storage.migrate import current_revision, upgrade
 
     engine = make_engine(args.database_url)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        from bot.config import ConfigError
+
+        raise ConfigError("DATABASE_URL: an in-memory SQLite database is gone when the command "
+                          "ends: name a file, e.g. sqlite:///coseller.db")
     upgrade(engine)
     print(f"database at revision {current_revision(engine)} ({engine.url.render_as_string()})")
     return 0

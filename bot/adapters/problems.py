@@ -82,8 +82,17 @@ def explain(error: BaseException, url: str | None = None) -> str | None:
     if isinstance(error, ArgumentError):
         return ("DATABASE_URL: not a database URL: use sqlite:///FILE or "
                 "postgresql://USER@HOST/DATABASE")
-    if isinstance(error, ImportError) and (error.name or "").split(".")[0] in _DRIVERS:
-        return f"DATABASE_URL: the PostgreSQL driver is not installed: run {POSTGRES_INSTALL}"
+    if isinstance(error, ImportError):
+        module = (error.name or "").split(".")[0]
+        scheme = url.split(":", 1)[0]
+        if module in _DRIVERS and "+" in scheme and not scheme.endswith("+psycopg"):
+            return (f"DATABASE_URL: Coseller talks to PostgreSQL through psycopg 3, not "
+                    f"{scheme.split('+', 1)[1]!r}: use postgresql://USER@HOST/DATABASE")
+        if module in _DRIVERS:
+            return f"DATABASE_URL: the PostgreSQL driver is not installed: run {POSTGRES_INSTALL}"
+        if module and scheme and not scheme.startswith(("sqlite", "postgres")):
+            return (f"DATABASE_URL: Coseller runs on SQLite or PostgreSQL, not {scheme!r}: use "
+                    "sqlite:///FILE or postgresql://USER@HOST/DATABASE")
     if isinstance(error, DatabaseError):
         return _database(error, url)
     try:

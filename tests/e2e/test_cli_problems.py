@@ -96,7 +96,9 @@ def test_settings_that_are_wrong(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("PORT", "eighty")
     for command in (["run"], ["scheduler"], ["console", "--as", "aiko"]):
         assert one_line(command, capsys) == ("coseller: configuration error: PORT: expected a "
-                                             "port number, got 'eighty'")
+                                             "port number from 1 to 65535, got 'eighty'")
+    monkeypatch.setenv("PORT", "99999")  # found by a fresh pair of eyes: it served on 34463
+    assert "from 1 to 65535, got '99999'" in one_line(["run"], capsys)
     monkeypatch.delenv("PORT")
     monkeypatch.setenv("COSELLER_CONFIG", "/missing-coseller-dir/coseller.toml")
     assert "COSELLER_CONFIG: cannot read" in one_line(["run"], capsys)
@@ -116,3 +118,17 @@ def test_the_installed_command_says_it_in_one_line_too() -> None:
     assert result.stderr.splitlines() == [
         "coseller: DATABASE_URL: the directory /missing/dir does not exist: create it "
         "(mkdir -p /missing/dir) or point DATABASE_URL at a file in another one"]
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("mysql://x/y", "runs on SQLite or PostgreSQL, not 'mysql'"),
+    ("oracle://a/b", "runs on SQLite or PostgreSQL, not 'oracle'"),
+    ("postgresql+asyncpg://a@127.0.0.1/x", "psycopg 3, not 'asyncpg'"),
+    ("postgresql+psycopg2://a@127.0.0.1/x", "psycopg 3, not 'psycopg2'"),
+    ("sqlite://", "in-memory SQLite database is gone"),
+])
+def test_databases_coseller_does_not_run_on(url: str, expected: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by a fresh pair of eyes: other databases' drivers ended in a traceback, other
+    PostgreSQL drivers were called missing, and an in-memory database was "upgraded"."""
+    assert expected in one_line(["--database-url", url, "db", "upgrade"], capsys)
