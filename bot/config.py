@@ -78,8 +78,8 @@ class Settings:
                                   f"{error}") from None
         slack = data.get("slack", {})
         port = env.get("PORT") or str(slack.get("port", 3000))
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise ConfigError(f"PORT: expected a port number from 1 to 65535, got {port!r}")
+        if not port.isdigit() or int(port) > 65535:  # 0: any free port
+            raise ConfigError(f"PORT: expected a port number from 0 to 65535, got {port!r}")
         return cls(
             bot_token=env.get("SLACK_BOT_TOKEN") or None,
             app_token=env.get("SLACK_APP_TOKEN") or None,

@@ -141,7 +141,8 @@ class Output(ConsoleState):
             return
         label = self._private_label(owner)
         if args.get("response_type") == "in_channel":
-            label = t("console.label.channel", self.lang, channel="deals")
+            label = t("console.label.channel", self.lang,
+                      channel=self._channel_name(self.channel() or ""))
         if args.get("replace_original") in (True, "true"):
             label = t("console.label.replaced", self.lang, label=label)
         self.print_surface(label, args.get("text"), args.get("blocks"),
@@ -210,7 +211,7 @@ class Output(ConsoleState):
             self.say("console.submit_hint", submit=submit, example=example)
 
     def _channel_name(self, channel: str) -> str:
-        return "deals" if channel == self.services.settings.deal_channel else channel
+        return self.channel_names().get(channel, channel)
 
     def _message_ts(self, channel: str, args: dict[str, Any]) -> str | None:
         """The ts the local Slack gave a posted message (found again by its text and blocks)."""

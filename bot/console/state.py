@@ -156,8 +156,16 @@ class ConsoleState:
     def renderer(self) -> BlockText:
         """Block Kit as text for the current user."""
         tz = self.user.tz if self.user is not None else None
-        return BlockText(lang=self.lang, tz=tz, names=self.names(),
-                         channels={self.services.settings.deal_channel: "deals"})
+        return BlockText(lang=self.lang, tz=tz, names=self.names(), channels=self.channel_names())
+
+    def channel_names(self) -> dict[str, str]:
+        """Slack channel id -> name: the deal channel, and each partner's own (`sakura-deals`)."""
+        names = {self.services.settings.deal_channel: "deals"}
+        with self.services.uow() as uow:
+            for org in uow.directory.orgs():
+                if org.channel_id:
+                    names[org.channel_id] = f"{org.name.split()[0].lower()}-deals"
+        return names
 
     def user_object(self) -> dict[str, Any]:
         """The `user` object of an interaction payload."""

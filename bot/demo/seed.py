@@ -109,8 +109,9 @@ def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS") -> Seed
                       for line, edition, mrr in spec.items]
         uow.deals.add(deal, at=now - timedelta(days=len(DEMO_DEALS) - offset))
         ts = _thread_ts(deal)
+        channel = (org.channel_id if org is not None else None) or deal_channel
         uow.deals.add_thread(DealThread(deal_id=deal.id, team_id=DEMO_TEAM,
-                                        channel_id=deal_channel, thread_ts=ts, card_ts=ts))
+                                        channel_id=channel, thread_ts=ts, card_ts=ts))
         report.created.append(deal.id)
     return report
 

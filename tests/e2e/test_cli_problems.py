@@ -96,9 +96,9 @@ def test_settings_that_are_wrong(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("PORT", "eighty")
     for command in (["run"], ["scheduler"], ["console", "--as", "aiko"]):
         assert one_line(command, capsys) == ("coseller: configuration error: PORT: expected a "
-                                             "port number from 1 to 65535, got 'eighty'")
+                                             "port number from 0 to 65535, got 'eighty'")
     monkeypatch.setenv("PORT", "99999")  # found by a fresh pair of eyes: it served on 34463
-    assert "from 1 to 65535, got '99999'" in one_line(["run"], capsys)
+    assert "from 0 to 65535, got '99999'" in one_line(["run"], capsys)
     monkeypatch.delenv("PORT")
     monkeypatch.setenv("COSELLER_CONFIG", "/missing-coseller-dir/coseller.toml")
     assert "COSELLER_CONFIG: cannot read" in one_line(["run"], capsys)

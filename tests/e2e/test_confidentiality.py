@@ -53,6 +53,10 @@ AIKO, DANA, HIRO, MAYA, KEN, ADMIN = ("U0AIKO01", "U0DANA01", "U0GSHIRO", "U0GSM
                                       "U0PDMKEN", "U0ADMIN1")
 SAKURA, NORTHWIND = "Sakura Digital KK", "Northwind Growth LLC"
 CHANNEL = "C0DEALS"
+# each partner organisation's own channel, as the README asks (in a channel shared by two
+# partners, each one's messages are held back, rightly: both would read every thread there)
+OWN_CHANNELS = {SAKURA: "C0SAKURA", NORTHWIND: "C0NORTH"}
+DEAL_CHANNELS = {CHANNEL, *OWN_CHANNELS.values()}
 DOMAIN = "example.co.jp"
 COMPANY = {AIKO: "Example Japan KK", DANA: "Example Americas Inc"}
 ORG = {AIKO: SAKURA, DANA: NORTHWIND}
@@ -139,7 +143,8 @@ class Story:
 
     def say(self, user: str, deal_id: int, text: str) -> None:
         """A person's message in the deal's thread (the clocks follow it)."""
-        event = thread_event(user, self.thread(deal_id), text=text)
+        event = thread_event(user, self.thread(deal_id), text=text,
+                             channel=self.channel(deal_id))
         assert self.harness.event(event).status == 200
 
         def recorded() -> bool:
@@ -153,17 +158,17 @@ class Story:
 
     def mention(self, user: str, deal_id: int, question: str) -> dict[str, Any]:
         """@Coseller in the deal's thread; the bot's reply there."""
-        thread = self.thread(deal_id)
+        thread, channel = self.thread(deal_id), self.channel(deal_id)
         ts = f"{int(time.time())}.{time.monotonic_ns() % 1_000_000:06d}"
         event = {"type": "app_mention", "user": user, "text": f"<@U0COSELLBOT> {question}",
-                 "ts": ts, "event_ts": ts, "channel": CHANNEL, "team": TEAM,
+                 "ts": ts, "event_ts": ts, "channel": channel, "team": TEAM,
                  "thread_ts": thread, "client_msg_id": f"m-{ts}"}
         assert self.harness.event(event).status == 200
 
         def replied() -> dict[str, Any] | None:
             for call in self.harness.slack.calls_of("chat.postMessage"):
                 key = ((call.args.get("metadata") or {}).get("event_payload") or {}).get("key")
-                if key == f"mention:{TEAM}:{CHANNEL}:{ts}":
+                if key == f"mention:{TEAM}:{channel}:{ts}":
                     return call.args
             return None
         found: dict[str, Any] = self.harness.wait_for(replied)
@@ -186,6 +191,12 @@ class Story:
         with self.harness.services.uow() as uow:
             row = uow.session.get(DealThread, deal_id)
             return str(row.thread_ts) if row is not None and row.thread_ts else ""
+
+    def channel(self, deal_id: int) -> str:
+        """The channel the deal's card and thread are in."""
+        with self.harness.services.uow() as uow:
+            row = uow.session.get(DealThread, deal_id)
+            return str(row.channel_id) if row is not None else CHANNEL
 
     def status(self, deal_id: int) -> DealStatus:
         with self.harness.services.uow() as uow:
@@ -256,7 +267,7 @@ def visibility(harness: Harness, deal_partner: dict[int, str], threads: dict[str
         if method in SILENT:
             continue
         channel = str(args.get("channel") or "")
-        if method in ("chat.postMessage", "chat.update") and channel == CHANNEL:
+        if method in ("chat.postMessage", "chat.update") and channel in DEAL_CHANNELS:
             key = str(((args.get("metadata") or {}).get("event_payload") or {}).get("key") or "")
             deal = threads.get(str(args.get("thread_ts") or args.get("ts") or ""))
             number = re.match(r"deal:(\d+):", key)
@@ -356,6 +367,12 @@ def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness
                                                                clock: FakeClock) -> None:
     story = Story(harness, clock)
     services = harness.services
+    with services.uow(actor="setup") as uow:
+        for name, channel in OWN_CHANNELS.items():
+            org = uow.directory.partner(name)
+            assert org is not None
+            org.channel_id = channel
+        uow.commit()
     # Northwind sold Marketing Hub to the customer last year: it holds that line's association
     with services.uow(actor="history") as uow:
         northwind = uow.directory.partner(NORTHWIND)
@@ -432,7 +449,8 @@ def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness
     # 7. the scheduler: BANT prompts, digests, reminders, then Northwind's reply is late
     story.run_scheduler()
     step_until(story, lambda: story.clock_state(northwind_deal) is ClockState.BREACHED)
-    breach = harness.wait_for(lambda: [m for m in harness.slack.messages.get(CHANNEL, [])
+    breach = harness.wait_for(lambda: [m for m in harness.slack.messages.get(
+                                           story.channel(northwind_deal), [])
                                        if m.get("thread_ts") == story.thread(northwind_deal)
                                        and "breach_dismiss" in json.dumps(m.get("blocks"))])
     assert "<@U0GSMAYA>" in breach[0]["text"]
@@ -463,7 +481,7 @@ def test_two_partners_on_one_customer_never_learn_of_each_other(harness: Harness
         "views.open") if c.args.get("trigger_id") == trigger), None))
     story.submit(HIRO, approval, {"discount_wording": text_state(
         "HubSpotは初年度のみ10%の割引を承認します。")})
-    harness.wait_for(lambda: [m for m in harness.slack.messages.get(CHANNEL, [])
+    harness.wait_for(lambda: [m for m in harness.slack.messages.get(story.channel(sakura_deal), [])
                               if m.get("thread_ts") == story.thread(sakura_deal)
                               and "初年度のみ10%" in m["text"] and "HubSpotは" in m["text"]])
     story.settle()
@@ -638,7 +656,7 @@ def scan_three(story: Story, deal_org: dict[int, str], companies: dict[str, list
         if method in SILENT:
             continue
         channel = str(args.get("channel") or "")
-        if method in ("chat.postMessage", "chat.update") and channel == CHANNEL:
+        if method in ("chat.postMessage", "chat.update") and channel in DEAL_CHANNELS:
             key = str(((args.get("metadata") or {}).get("event_payload") or {}).get("key") or "")
             deal = threads.get(str(args.get("thread_ts") or args.get("ts") or ""))
             number = re.match(r"deal:(\d+):", key)

@@ -59,7 +59,7 @@ def test_a_partner_cannot_ask_about_another_organisations_deal(harness: Harness)
 
 
 def test_outside_a_deal_thread(harness: Harness) -> None:
-    assert "`/roe deal <deal number>`" in roe(harness, "deal", DANA)["text"]
+    assert "`/roe deal &lt;deal number&gt;`" in roe(harness, "deal", DANA)["text"]
     # a partner: a missing deal reads as another organisation's would
     assert roe(harness, "deal 999", DANA)["text"].startswith(
         "None of your organisation's deals is #999.")
