@@ -45,6 +45,7 @@ class ThreadMessage:
     ts: str
     user: str
     user_team: str | None = None
+    to_bot: bool = False  # it mentions Coseller: a question to the bot, not to the other side
 
 
 def partner_clock(uow: AbstractUnitOfWork, deal: Deal) -> Clock | None:
@@ -85,7 +86,8 @@ def _author(uow: AbstractUnitOfWork, message: ThreadMessage) -> Person | None:
 
 def on_thread_message(services: Services, message: ThreadMessage) -> str:
     """Start or stop response clocks for a message in a deal thread; what happened:
-    `not_a_deal`, `ignored`, `duplicate` or `recorded` (with `+stopped`/`+started`)."""
+    `not_a_deal`, `to_bot` (a question to Coseller moves no clock), `ignored`, `duplicate` or
+    `recorded` (with `+stopped`/`+started`)."""
     def work() -> str:
         with services.uow(actor=message.user) as uow:
             outcome = _on_thread_message(services, uow, message)
@@ -109,6 +111,8 @@ def _on_thread_message(services: Services, uow: AbstractUnitOfWork, message: Thr
     deal = uow.deals.by_thread(message.channel, message.thread_ts)
     if deal is None:
         return "not_a_deal"
+    if message.to_bot:
+        return "to_bot"  # only messages between the parties start or stop their clocks
     author = _author(uow, message)
     side = _side(deal, author) if author is not None else None
     if author is None or side is None:

@@ -83,6 +83,9 @@ def test_only_peoples_new_thread_messages_count() -> None:
     assert counted is not None and (counted.channel, counted.thread_ts, counted.ts) == \
         ("C1", "1.0", "2.0")
     assert thread_message(body, _event(subtype="thread_broadcast"), "UBOT") is not None
+    assert not counted.to_bot
+    asked = thread_message(body, _event(text="<@UBOT> is this deal eligible?"), "UBOT")
+    assert asked is not None and asked.to_bot  # a question to the bot: it moves no clock
     for ignored in (_event(subtype="message_changed"), _event(subtype="message_deleted"),
                     _event(bot_id="B1"), _event(user="UBOT"), _event(thread_ts=None),
                     _event(ts="1.0"), _event(type="app_mention"), _event(user=None)):

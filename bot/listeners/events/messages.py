@@ -40,9 +40,10 @@ def thread_message(body: dict[str, Any], event: dict[str, Any], bot_user_id: str
         return None
     team = str(body.get("team_id") or event.get("team") or "")
     user_team = event.get("user_team") or event.get("team")
+    to_bot = bool(bot_user_id) and f"<@{bot_user_id}>" in str(event.get("text") or "")
     return ThreadMessage(team_id=team, channel=str(channel), thread_ts=str(thread_ts),
                          ts=str(ts), user=str(user),
-                         user_team=str(user_team) if user_team else None)
+                         user_team=str(user_team) if user_team else None, to_bot=to_bot)
 
 
 def register(app: App) -> None:

@@ -78,3 +78,26 @@ def test_the_partner_clock_is_the_running_one_else_the_breached_one(world: World
     with world.services.uow("test") as uow:
         found = partner_clock(uow, uow.deals.get(deal.id))
         assert found is not None and found.id == row.id
+
+
+def test_a_question_to_the_bot_moves_no_clock(world: World) -> None:
+    """Issue 11 (only messages between the parties move clocks): a GS asking Coseller in the
+    thread starts no partner clock, and a partner's question to Coseller stops nothing."""
+    from bot.usecases.response_clocks import ThreadMessage, on_thread_message
+
+    deal = world.deal()
+    with world.services.uow("test") as uow:
+        thread = uow.deals.thread(deal.id)
+        assert thread is not None and thread.thread_ts is not None
+        thread_ts = thread.thread_ts
+
+    def ask(who: str, ts: str) -> str:
+        return on_thread_message(world.services, ThreadMessage(
+            "T0COSELL", "C0DEALS", thread_ts, ts, world.people[who].slack_user_id, to_bot=True))
+
+    assert ask("hiro", "1764200000.000001") == "to_bot"
+    assert clocks(world, deal, Party.PARTNER) == [] and world.queued() == []
+    assert say(world, deal, "hiro") == "recorded+started"
+    assert ask("aiko", "1764200000.000002") == "to_bot"
+    [row] = clocks(world, deal, Party.PARTNER)
+    assert row.state is ClockState.RUNNING  # a question to the bot is not the partner's reply
