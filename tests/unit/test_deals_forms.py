@@ -197,3 +197,14 @@ def test_the_card_is_a_function_of_its_rows() -> None:
     again = card_blocks(facts, lang="en", viewer=Viewer(Role.PARTNER, partner.name),
                         when=lambda moment: slack_date(moment, "en"))
     assert again == (text, blocks)
+
+
+def test_every_clock_kind_has_its_name_on_the_card_in_both_languages() -> None:
+    """Issue 11: a Japanese card read `bant(パートナー)`: every kind of clock the bot stores is
+    named by the catalogs, never by its internal key."""
+    from bot.i18n import MESSAGES
+    from bot.usecases.clock_store import BANT, RESPONSE
+
+    for kind in (RESPONSE, BANT, "collaboration", "onboarding", "poi"):
+        for lang in ("en", "ja"):
+            assert MESSAGES.text(f"deals.clock.{kind}", lang) != f"deals.clock.{kind}", (kind, lang)
