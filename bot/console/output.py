@@ -28,8 +28,8 @@ __all__ = ["Output", "json_or_text", "outbox_due"]
 log = logging.getLogger(__name__)
 
 _QUIET_METHODS = {"auth.test", "users.info", "conversations.open", "conversations.history",
-                  "conversations.replies", "conversations.info", "chat.getPermalink",
-                  "users.lookupByEmail", "team.info", "bots.info"}
+                  "conversations.replies", "conversations.info", "conversations.members",
+                  "chat.getPermalink", "users.lookupByEmail", "team.info", "bots.info"}
 
 
 def json_or_text(body: str) -> Any:

@@ -104,6 +104,13 @@ def test_an_english_partner_session(tmp_path: Path) -> None:
     assert "対象" not in text
 
 
+def test_the_bots_reads_of_slack_are_not_shown(tmp_path: Path) -> None:
+    """The channel-member read Slack Connect needs is the bot's own business: a user of the
+    console never sees `[conversations.members] {...}` among the messages."""
+    _, out = session(tmp_path, ["/as hiroshi", "/thread 1", "ご確認ください。", "/quit"])
+    assert out and not [line for line in out if "conversations.members" in line]
+
+
 def test_the_language_follows_the_chosen_user(tmp_path: Path) -> None:
     _, out = session(tmp_path, ["/as aiko", "/help", "/as U0GSMAYA", "/help", "/quit"])
     text = "\n".join(out)
