@@ -45,7 +45,7 @@ from rules.eligibility import eligibility
 from rules.money import Money
 from rules.sections import title
 from rules.vocabulary import Role
-from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, Poi, PoiStatus
+from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, PoiStatus
 
 if TYPE_CHECKING:
     pass
@@ -154,7 +154,8 @@ def _bant_text(bant: BantUpdate | None, lang: str, when: When) -> str:
     return "\n".join(rows)
 
 
-def _poi_text(poi: Poi | None, lang: str, when: When) -> str:
+def _poi_text(facts: CardFacts, lang: str, when: When) -> str:
+    poi = facts.poi
     if poi is None:
         return t("deals.poi.none", lang)
     if poi.status is PoiStatus.SIGNED and poi.signed_on is not None:
@@ -163,6 +164,9 @@ def _poi_text(poi: Poi | None, lang: str, when: When) -> str:
         text = t(f"deals.poi.{poi.status.value}", lang, when=when(poi.recorded_at))
     if poi.names_partner_onboarding:
         text += t("deals.poi.onboarding", lang)
+    close = facts.rules_deal.close_date
+    if facts.rules_deal.poi_late and close is not None:  # the rules: it earns nothing
+        text += t("deals.poi.late", lang, close=rules_i18n.format_date(close, lang))
     return text
 
 
@@ -254,7 +258,7 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
         SectionBlock(text=MarkdownTextObject(text=clip(_bant_text(facts.bant, lang, when),
                                                        SECTION_TEXT))),
         SectionBlock(text=MarkdownTextObject(text=clip(
-            f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts.poi, lang, when)}",
+            f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts, lang, when)}",
             SECTION_TEXT))),
         *extra,
         *_decision_blocks(facts, lang, when, buttons),
