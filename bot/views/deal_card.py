@@ -121,7 +121,9 @@ def _items_text(deal: Deal, items: tuple[LineItem, ...], lang: str) -> str:
 
 
 def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
-    shown = [c for c in facts.clocks if c.state in (ClockState.RUNNING, ClockState.BREACHED)]
+    # an offer not answered in time lapsed (the decision line says so): it is not a breach
+    shown = [c for c in facts.clocks if c.state is ClockState.RUNNING
+             or (c.state is ClockState.BREACHED and c.kind != "collaboration")]
     if not shown:
         return t("deals.card.no_clocks", lang)
     lines = []

@@ -70,6 +70,11 @@ def test_an_offer_is_due_in_72_hours_shown_and_lapses() -> None:
     shown_ja = render_text(lapsed[0].lines[0], Reader("ja", NEW_YORK, shared=True))
     shown_en = render_text(lapsed[0].lines[0], Reader("en", NEW_YORK, shared=True))
     assert "72" in shown_ja and "lapsed" not in shown_ja and "lapsed" in shown_en
+    with world.services.uow("test") as uow:
+        _, blocks = card_blocks(card_facts(uow, deal_id), lang="en",
+                                viewer=Viewer(Role.PARTNER, "Northwind Growth LLC"),
+                                when=lambda moment: moment.isoformat())
+    assert "breached" not in str(blocks)  # a lapse is not a breach: the card says it lapsed
     sweep(world.services)  # nothing twice
     assert len([m for m in world.queued() if m.key.startswith(f"clock:{clock.id}:lapse")]) \
         == len(lapsed)
