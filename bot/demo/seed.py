@@ -87,8 +87,8 @@ def _thread_ts(deal: Deal) -> str:
 def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS",
               regions: RegionDirectory | None = None) -> SeedReport:
     """Load the demo directory and deals in `uow` (the caller commits). An offered deal gets
-    its collaboration clock from the time it was offered, like any offer, so the demo's offer
-    shows when it must be answered and lapses 72 hours after it was made."""
+    its collaboration clock like any offer, started as the demo begins, so the demo's offer
+    shows when it must be answered and lapses once console time moves past 72 hours."""
     report = SeedReport()
     regions = regions or RegionDirectory()
     report.directory_changed = import_directory(uow, demo_directory(),
@@ -119,7 +119,8 @@ def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS",
         uow.deals.add_thread(DealThread(deal_id=deal.id, team_id=DEMO_TEAM,
                                         channel_id=channel, thread_ts=ts, card_ts=ts))
         if deal.status is DealStatus.OFFERED:
-            start_offer_clock(uow, regions, deal, offered_at=deal.created_at)
+            # the partner hears of the offer as the demo begins: 72 hours of console time
+            start_offer_clock(uow, regions, deal, offered_at=now)
         report.created.append(deal.id)
     return report
 

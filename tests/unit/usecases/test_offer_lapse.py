@@ -89,9 +89,11 @@ def test_the_demo_offer_has_its_due_time_and_lapses() -> None:
         [offered] = [d for d in uow.deals.with_status([DealStatus.OFFERED])
                      if d.id in report.created]
         [clock] = uow.clocks.running(offered.id, "collaboration")
-        assert clock.started_at == offered.created_at
-        assert clock.due_at == offered.created_at + timedelta(hours=72)
-        assert clock.due_at > world.clock.now  # still open when the demo starts
+        assert clock.started_at == world.clock.now  # offered as the demo begins
+        assert clock.due_at == world.clock.now + timedelta(hours=72)
+    world.clock.now = clock.due_at - timedelta(minutes=5)
+    sweep(world.services)
+    assert _status(world, offered.id) is DealStatus.OFFERED
     world.clock.now = clock.due_at + timedelta(minutes=5)  # the console moved past 72 hours
     sweep(world.services)
     assert _status(world, offered.id) is DealStatus.LAPSED
