@@ -16,6 +16,8 @@ from datetime import timedelta
 from decimal import Decimal
 from importlib import resources
 
+from bot.usecases.clock_store import start_offer_clock
+from rules.regions import RegionDirectory
 from rules.vocabulary import Edition, Motion, Role
 from storage.directory import import_directory
 from storage.models import Deal, DealStatus, DealThread, LineItem, Person
@@ -82,9 +84,13 @@ def _thread_ts(deal: Deal) -> str:
     return f"{int(deal.created_at.timestamp())}.{deal.id:06d}"
 
 
-def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS") -> SeedReport:
-    """Load the demo directory and deals in `uow` (the caller commits)."""
+def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS",
+              regions: RegionDirectory | None = None) -> SeedReport:
+    """Load the demo directory and deals in `uow` (the caller commits). An offered deal gets
+    its collaboration clock like any offer, started as the demo begins, so the demo's offer
+    shows when it must be answered and lapses once console time moves past 72 hours."""
     report = SeedReport()
+    regions = regions or RegionDirectory()
     report.directory_changed = import_directory(uow, demo_directory(),
                                                 source="bot/demo/directory.toml").changed
     now = uow.now()
@@ -112,6 +118,9 @@ def seed_demo(uow: AbstractUnitOfWork, *, deal_channel: str = "C0DEALS") -> Seed
         channel = (org.channel_id if org is not None else None) or deal_channel
         uow.deals.add_thread(DealThread(deal_id=deal.id, team_id=DEMO_TEAM,
                                         channel_id=channel, thread_ts=ts, card_ts=ts))
+        if deal.status is DealStatus.OFFERED:
+            # the partner hears of the offer as the demo begins: 72 hours of console time
+            start_offer_clock(uow, regions, deal, offered_at=now)
         report.created.append(deal.id)
     return report
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.messages import Outgoing, Reply, Text, ToThread, Typed, queue
 from bot.permissions import Action
 from bot.usecases.clock_store import BANT, running_owed, stop_clock
+from bot.usecases.deal_dates import change_dates
 from bot.usecases.deal_support import DealRef
 from bot.usecases.followup_shared import find_deal, refresh, require_open, retrying
 from rules.vocabulary import Role
@@ -87,8 +88,6 @@ def record_bant(services: Services, actor: Actor, command: RecordBant) -> Reply:
                 authority=fields.authority, need=fields.need, timing=fields.timing,
                 next_step=fields.next_step, expected_close=fields.expected_close,
                 created_at=now))
-            if fields.expected_close is not None and fields.expected_close != deal.expected_close:
-                deal.expected_close = fields.expected_close  # POI clock and closing prompt follow
             stopped = 0
             if actor.role is Role.PARTNER:
                 for row in running_owed(uow, deal.id, Party.PARTNER, kinds=(BANT,)):
@@ -99,6 +98,9 @@ def record_bant(services: Services, actor: Actor, command: RecordBant) -> Reply:
                     "name": actor.name, "budget": Typed(fields.budget),
                     "authority": Typed(fields.authority), "need": Typed(fields.need),
                     "timing": Typed(fields.timing)}),)))
+            # the POI clock follows at once (and the thread hears of its new due time)
+            change_dates(uow, services.regions, deal, now=now,
+                         expected_close=fields.expected_close)
             refresh(uow, deal.id)
             uow.commit()
             count = len(uow.bant.history(deal.id))

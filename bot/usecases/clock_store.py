@@ -26,6 +26,7 @@ from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "BANT",
+    "COLLABORATION",
     "RESPONSE",
     "RESPONSE_KINDS",
     "next_action_at",
@@ -34,12 +35,14 @@ __all__ = [
     "recompute",
     "running_owed",
     "start_clock",
+    "start_offer_clock",
     "stop_clock",
 ]
 
 RESPONSE = "response"  # started by a message in the deal thread
 BANT = "bant"  # started by a BANT prompt; stopped by a BANT update
 RESPONSE_KINDS = (RESPONSE, BANT)
+COLLABORATION = "collaboration"  # an offer's 72 hours to accept
 
 
 def owner_of(uow: AbstractUnitOfWork, deal: Deal, owed_by: Party) -> int | None:
@@ -89,6 +92,14 @@ def start_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *
     row.next_action_at = next_action_at(clock, calendar) if owed_by is Party.PARTNER else None
     uow.clocks.add(row)
     return row, clock, calendar
+
+
+def start_offer_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *,
+                      offered_at: datetime) -> tuple[Clock, rc.Clock, RegionCalendar]:
+    """The collaboration clock of a HubSpot-owned deal offered to its partner at `offered_at`:
+    due 72 hours later, its reminder and lapse planned by the rules (every offer has one)."""
+    return start_clock(uow, regions, deal, kind=COLLABORATION, owed_by=Party.PARTNER,
+                       at=offered_at)
 
 
 def stop_clock(row: Clock, *, at: datetime) -> ClockState:

@@ -32,6 +32,8 @@ from bot.usecases.deal_support import (
     usage_refusal,
 )
 from bot.usecases.policy import require
+from rules.facts import Deal as DealFacts
+from storage.mapping import deal_facts
 from storage.models import ClockState, DealStatus, Party, Poi, PoiStatus
 
 if TYPE_CHECKING:
@@ -81,8 +83,11 @@ def close_deal(services: Services, actor: Actor, command: CloseDeal) -> DealDone
         deal.updated_at = now
         stop_clocks(uow, deal, now, ClockState.CANCELLED, kinds=("response", "collaboration"))
         refresh_card(uow, deal.id)
-        done = DealDone(deal.id, Reply.of("deals.done.closed", status=status_text(deal.status),
-                                          **deal_args(deal)))
+        closed = Text("deals.done.closed", {"status": status_text(deal.status),
+                                            **deal_args(deal)})
+        earned = _poi_note(deal_facts(deal, pois=uow.pois.for_deal(deal.id))) \
+            if command.won else None
+        done = DealDone(deal.id, Reply((closed, earned) if earned else (closed,)))
         commit(uow)
     return done
 
@@ -117,24 +122,46 @@ def remove_partner(services: Services, actor: Actor, command: RemovePartner) -> 
     return done
 
 
+def _poi_note(facts: DealFacts) -> Text | None:
+    """What a won deal's confirmation adds when the rules say its POI earns nothing: signed
+    after the close date, or not signed at all."""
+    if facts.poi_late and facts.poi_signed_on is not None and facts.close_date is not None:
+        return Text("deals.done.closed_poi_late", {"date": facts.poi_signed_on,
+                                                   "close": facts.close_date})
+    if not facts.poi_signed:
+        return Text("deals.done.closed_no_poi")
+    return None
+
+
 def record_poi(services: Services, actor: Actor, command: RecordPoi) -> DealDone:
-    """Record a POI confirmation link's status; a signed POI meets the POI clock."""
+    """Record a POI confirmation link's status. A signing date in the future is refused; a
+    POI signed after the close date is recorded, earns nothing (the rules decide) and leaves
+    the POI clock to breach; one signed in time meets the POI clock."""
     require(actor, Action.UPDATE_POI)
     now = services.now()
     with services.uow(actor=actor.user_id) as uow:
         deal = named_deal(uow, actor, command.deal, usage="poi")
         require(actor, Action.UPDATE_POI, deal)
+        today = now.astimezone(actor.tz).date()
         signed_on = command.signed_on
         if command.status is PoiStatus.SIGNED and signed_on is None:
-            signed_on = now.astimezone(actor.tz).date()
+            signed_on = today
+        if signed_on is not None and signed_on > today:
+            raise usage_refusal("poi", "deals.problem.poi_future", date=signed_on, today=today)
         uow.pois.add(Poi(deal_id=deal.id, status=command.status, signed_on=signed_on,
                          names_partner_onboarding=command.names_partner_onboarding,
                          url=command.url, recorded_by_id=actor.person_id, recorded_at=now))
-        if command.status is PoiStatus.SIGNED:
+        facts = deal_facts(deal, pois=uow.pois.for_deal(deal.id))
+        if command.status is PoiStatus.SIGNED and facts.poi_by_close:
             stop_clocks(uow, deal, now, ClockState.MET, kinds=("poi",))
         refresh_card(uow, deal.id)
-        done = DealDone(deal.id, Reply.of(
-            f"deals.done.poi.{command.status.value}",
-            date=signed_on.isoformat() if signed_on else "", **deal_args(deal)))
+        if command.status is PoiStatus.SIGNED and facts.poi_late:
+            reply = Reply.of("deals.done.poi.signed_late", date=signed_on,
+                             close=deal.expected_close, **deal_args(deal))
+        else:
+            reply = Reply.of(f"deals.done.poi.{command.status.value}",
+                             date=signed_on.isoformat() if signed_on else "",
+                             **deal_args(deal))
+        done = DealDone(deal.id, reply)
         commit(uow)
     return done

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.messages import ChannelLink, Mention, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
 from bot.usecases.cards import card_channel, refresh_card
+from bot.usecases.clock_store import start_offer_clock
 from bot.usecases.deal_opening import DealInput, best_partner_wins_notices, duplicate, new_deal, route
 from bot.usecases.deal_support import (
     DealDone,
@@ -27,12 +28,10 @@ from bot.usecases.deal_support import (
     stop_clocks,
 )
 from bot.usecases.policy import require
-from rules.clocks import collaboration_clock
-from rules.escalation import plan
 from rules.shared_selling import collaboration
 from rules.vocabulary import Motion, Outcome, Role
 from storage.errors import DuplicateDealError
-from storage.models import Clock, ClockState, DealStatus, Party
+from storage.models import ClockState, DealStatus
 
 if TYPE_CHECKING:
     from bot.context import Actor
@@ -74,13 +73,8 @@ def offer_deal(services: Services, actor: Actor, command: OfferDeal) -> DealDone
         deal = new_deal(uow, services, actor, form, motion=Motion.PARTNER_ASSISTED,
                         status=DealStatus.OFFERED, gs=gs, partner_org_id=org.id,
                         registered_by=person, now=now)
-        record = collaboration_clock(now)
-        steps = plan(record, services.regions.calendar(deal.region_code))
-        uow.clocks.add(Clock(deal_id=deal.id, kind="collaboration", owed_by=Party.PARTNER,
-                             started_at=record.started_at, due_at=record.due_at,
-                             basis=record.basis.value, state=ClockState.RUNNING,
-                             next_action_at=steps[0].at if steps else record.due_at,
-                             escalation_step=None))
+        # the offer's collaboration clock: 72 hours, a reminder 24 hours before, then it lapses
+        record, _, _ = start_offer_clock(uow, services.regions, deal, offered_at=now)
         refresh_card(uow, deal.id)
         channel = ChannelLink(card_channel(uow, deal.id, services.settings.deal_channel))
         offer = Text("deals.dm.offer", {"gs": mention(gs), "due": record.due_at,

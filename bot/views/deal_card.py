@@ -45,7 +45,7 @@ from rules.eligibility import eligibility
 from rules.money import Money
 from rules.sections import title
 from rules.vocabulary import Role
-from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, Poi, PoiStatus
+from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, PoiStatus
 
 if TYPE_CHECKING:
     pass
@@ -121,7 +121,9 @@ def _items_text(deal: Deal, items: tuple[LineItem, ...], lang: str) -> str:
 
 
 def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
-    shown = [c for c in facts.clocks if c.state in (ClockState.RUNNING, ClockState.BREACHED)]
+    # an offer not answered in time lapsed (the decision line says so): it is not a breach
+    shown = [c for c in facts.clocks if c.state is ClockState.RUNNING
+             or (c.state is ClockState.BREACHED and c.kind != "collaboration")]
     if not shown:
         return t("deals.card.no_clocks", lang)
     lines = []
@@ -154,7 +156,8 @@ def _bant_text(bant: BantUpdate | None, lang: str, when: When) -> str:
     return "\n".join(rows)
 
 
-def _poi_text(poi: Poi | None, lang: str, when: When) -> str:
+def _poi_text(facts: CardFacts, lang: str, when: When) -> str:
+    poi = facts.poi
     if poi is None:
         return t("deals.poi.none", lang)
     if poi.status is PoiStatus.SIGNED and poi.signed_on is not None:
@@ -163,6 +166,9 @@ def _poi_text(poi: Poi | None, lang: str, when: When) -> str:
         text = t(f"deals.poi.{poi.status.value}", lang, when=when(poi.recorded_at))
     if poi.names_partner_onboarding:
         text += t("deals.poi.onboarding", lang)
+    close = facts.rules_deal.close_date
+    if facts.rules_deal.poi_late and close is not None:  # the rules: it earns nothing
+        text += t("deals.poi.late", lang, close=rules_i18n.format_date(close, lang))
     return text
 
 
@@ -254,7 +260,7 @@ def card_blocks(facts: CardFacts, *, lang: str, viewer: Viewer, when: When,
         SectionBlock(text=MarkdownTextObject(text=clip(_bant_text(facts.bant, lang, when),
                                                        SECTION_TEXT))),
         SectionBlock(text=MarkdownTextObject(text=clip(
-            f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts.poi, lang, when)}",
+            f"*{t('deals.card.poi', lang)}*\n{_poi_text(facts, lang, when)}",
             SECTION_TEXT))),
         *extra,
         *_decision_blocks(facts, lang, when, buttons),

@@ -274,8 +274,9 @@ def test_advance_runs_the_schedulers_job_table(tmp_path: Path) -> None:
         assert times("digest-gs:US", new_york) == [datetime(2025, 11, 21, 8, 30, tzinfo=new_york)]
         digest = after(out, "The clock moved forward 2h")
         assert "Coseller · direct message to Maya Brooks" in digest
-        assert "Good morning! 1 clock is running on your deals:" in digest
-        assert "Bluebird Health" in digest
+        # the demo's offer to Northwind runs its 72 hours too (it lapses on Mon 24 Nov)
+        assert "Good morning! 2 clocks are running on your deals:" in digest
+        assert "Bluebird Health" in digest and "Acme Outdoor" in digest
         console.handle("/advance 3d")                     # Mon 24 Nov 09:00 EST
         assert times("digest-gs:US", new_york) == [datetime(2025, 11, 21, 8, 30, tzinfo=new_york),
                                                    datetime(2025, 11, 24, 8, 30, tzinfo=new_york)]
