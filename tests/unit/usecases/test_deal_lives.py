@@ -25,8 +25,10 @@ from bot.usecases.clock_store import RESPONSE, rebuild
 from bot.usecases.closing import CloseDeal, RecordPoi, close_deal, record_poi
 from bot.usecases.deal_support import DealRef
 from bot.usecases.extensions import FileExtension, file_extension
+from bot.usecases.periodic import ensure_clocks
 from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 from bot.usecases.sweep import sweep
+from rules.clocks import poi_clock
 from storage.models import Absence, Breach, Clock, ClockState, DealStatus, Party, PoiStatus
 
 from .world import TEAM, World, utc
@@ -72,6 +74,10 @@ class DealLife(RuleBasedStateMachine):
             event("a breach")
         if report.acted:
             event("a reminder or breach")
+
+    @rule()
+    def morning_jobs(self) -> None:
+        ensure_clocks(self.world.services)
 
     @rule(start_in=st.sampled_from([0, 5, 30]), days=st.integers(1, 5),
           delegate=st.sampled_from([None, "ren"]))
@@ -134,6 +140,16 @@ class DealLife(RuleBasedStateMachine):
                     continue
                 clock, _ = rebuild(uow, self.world.services.regions, row, deal)
                 assert row.due_at == clock.due_at, (row.id, row.due_at, clock.due_at)
+
+    @invariant()
+    def the_poi_is_due_by_the_close_date_the_deal_has_now(self) -> None:
+        with self.world.services.uow("check") as uow:
+            deal = uow.deals.get(self.deal.id)
+            calendar = self.world.services.regions.calendar(deal.region_code)
+            for row in uow.clocks.running(deal.id, "poi"):
+                assert deal.expected_close is not None
+                due = poi_clock(deal.expected_close, calendar, opened_at=row.started_at).due_at
+                assert row.due_at == due, (row.due_at, deal.expected_close)
 
     @invariant()
     def no_reminder_after_a_clock_stopped(self) -> None:
