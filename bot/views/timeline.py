@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_SECTIONS", "timeline_answer", "timeline_lines"]
 
-MAX_SECTIONS = 40          # Slack takes 50 blocks in a message; the rest is left for the note
+# Slack takes 50 blocks of 3,000 characters, but an ephemeral answer is read on a screen: at most
+# this many full sections, then a note saying how many lines were left out
+MAX_SECTIONS = 10
 FALLBACK_TEXT = 3000       # the notification text beside the blocks
 
 
