@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays
 
+from rules.holiday_names import japanese_holiday_name
 from rules.instants import from_us, to_us
 
 __all__ = [
@@ -130,8 +131,13 @@ class RegionCalendar:
         """The holiday's name in `lang` where the `holidays` package has it (else its default).
 
         A Japanese substitute holiday is named after the Sunday holiday it replaces
-        ("勤労感謝の日 振替休日"), which is what people call it.
+        ("勤労感謝の日 振替休日"), which is what people call it. Where the package has no Japanese
+        for the country, a Japanese reader gets the name from `rules.holiday_names` (the English
+        name only when the table does not know it).
         """
+        if lang == "ja" and not self._speaks("ja"):
+            english = self.holiday_name(day, "en")
+            return (japanese_holiday_name(english) or english) if english is not None else None
         names = self._localised(lang)
         name = names.get(day)
         if name is None:
@@ -148,6 +154,10 @@ class RegionCalendar:
     def _is_substitute(self, day: date) -> bool:
         default = self._holidays.get(day) or ""
         return "振替休日" in default or "Substitute" in default
+
+    def _speaks(self, lang: str) -> bool:
+        supported = getattr(self._holidays, "supported_languages", ()) or ()
+        return any(c in supported for c in _HOLIDAY_LANGS.get(lang, ()))
 
     def _localised(self, lang: str) -> holidays.HolidayBase:
         if lang not in self._names:

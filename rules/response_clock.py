@@ -21,8 +21,8 @@ from rules.clock_records import (
 )
 from rules.instants import elapsed
 
-__all__ = ["advance", "day_off", "hours", "measure", "merged", "overlaps", "response_clock",
-           "response_due"]
+__all__ = ["advance", "day_off", "hours", "measure", "merged", "overlaps", "reasons_at",
+           "response_clock", "response_due", "stand_in"]
 
 def merged(absences: Sequence[Absence]) -> list[tuple[datetime, datetime]]:
     spans = sorted((a.start, a.end) for a in absences)
@@ -155,8 +155,8 @@ def response_clock(
         reasons.append(reason("clock.paused_absence"))
     for absence in absences:
         if absence.in_advance and absence.delegate is not None:
-            reasons.append(reason("clock.delegate",
-                                  delegate=absence.delegate_name or absence.delegate))
+            if overlaps((absence.start, absence.end), received_at, due):
+                reasons.append(stand_in(absence))
         elif not absence.in_advance:
             reasons.append(reason("clock.absence_late"))
     ordered = sorted(extensions, key=lambda e: e.granted_at)
@@ -180,6 +180,28 @@ def response_clock(
         extensions=tuple(ordered), reasons=tuple(reasons), goal=goal, deadline=deadline,
         calendar=calendar,
     )
+
+
+def stand_in(absence: Absence) -> Reason:
+    """The note naming who stands in during `absence` (by name: the Slack id is never shown)."""
+    name = absence.delegate_name or absence.delegate or ""
+    return reason("clock.delegate", delegate=name, start=absence.start, end=absence.end)
+
+
+def reasons_at(clock: Clock, now: datetime) -> tuple[Reason, ...]:
+    """`clock`'s reasons as true at `now`: a stand-in is named only while the absence lasts;
+    before it starts the note says from when, and after it ended it is gone."""
+    kept: list[Reason] = []
+    for item in clock.reasons:
+        if item.key == "clock.delegate":
+            start, end = item.params.get("start"), item.params.get("end")
+            if isinstance(end, datetime) and now >= end:
+                continue
+            if isinstance(start, datetime) and now < start:
+                kept.append(Reason("clock.delegate_from", item.params))
+                continue
+        kept.append(item)
+    return tuple(kept)
 
 
 def hours(amount: timedelta) -> int:

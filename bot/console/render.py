@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from bot.i18n import t
 from rules.i18n import format_datetime
 
 __all__ = ["BlockText", "Clickable", "plain"]
@@ -172,7 +173,7 @@ class BlockText:
         """An input block: its label, the field name for `/submit`, and any choices or value."""
         element = block.get("element") or {}
         label = self.text(block.get("label"))
-        optional = " (optional)" if block.get("optional") else ""
+        optional = " " + t("console.optional", self.lang) if block.get("optional") else ""
         kind = str(element.get("type") or "")
         extra = ""
         options = _options(element)

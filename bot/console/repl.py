@@ -147,7 +147,8 @@ class Console(Interactions):
             return
         self.say("console.deals_header")
         for deal in deals:
-            self.write(f"  {deal.id}. {deal.company} ({deal.domain}) · {deal.status.value}")
+            status = t(f"deals.status.{deal.status.value}", self.lang)  # the reader's words
+            self.write(f"  {deal.id}. {deal.company} ({deal.domain}) · {status}")
 
     def enter_thread(self, text: str) -> None:
         """`/thread <deal id>`: speak in that deal's thread from now on."""

@@ -20,6 +20,7 @@ from bot.syntax.deal import (
     parse_ref,
     parse_remove,
     parse_status,
+    parse_timeline,
 )
 from bot.syntax.errors import UsageError, within
 from bot.syntax.roe import (
@@ -58,6 +59,7 @@ __all__ = [
     "parse_remove",
     "parse_roe",
     "parse_status",
+    "parse_timeline",
     "split_ref",
     "usage_key",
     "within",

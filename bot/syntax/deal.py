@@ -7,6 +7,7 @@
     /deal extend [#deal] <hours>h|<YYYY-MM-DD HH:MM> <reason>            parse_extend
     /deal discount [#deal] <the discount>                  parse_discount
     /deal bant [#deal]                                     parse_ref
+    /deal timeline [#deal]                                 parse_timeline
 
 A deal is named as everywhere else (`tokens.deal_ref`). Problems are `UsageError`s of the
 `deals` grammar (lifecycle) or the `followup` grammar (follow-up), whose catalogs explain them.
@@ -22,7 +23,7 @@ from bot.syntax.tokens import clock_time, day, deal_ref, hours, is_hour_unit, sp
 
 __all__ = ["MAX_HOURS", "POI_STATUSES", "CloseArgs", "ExtendCommand", "PoiArgs", "parse_close",
            "parse_discount", "parse_extend", "parse_poi", "parse_ref", "parse_remove",
-           "parse_status"]
+           "parse_status", "parse_timeline"]
 
 MAX_HOURS = 240
 POI_STATUSES = ("sent", "signed", "rejected")
@@ -35,6 +36,15 @@ def _leading_ref(tokens: list[str]) -> int | None:
         tokens.pop(0)
         return ref
     return None
+
+
+def parse_timeline(text: str) -> int | None:
+    """`/deal timeline [#deal]`: only a deal reference."""
+    tokens = text.split()
+    ref = _leading_ref(tokens)
+    if tokens:
+        raise UsageError("word", grammar="deals", command="timeline", word=tokens[0])
+    return ref
 
 
 def parse_status(text: str) -> int | None:

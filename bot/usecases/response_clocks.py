@@ -25,6 +25,7 @@ from bot.usecases.followup_shared import ACTIVE_STATUSES, refresh, retrying
 from rules import clocks as rc
 from rules.answers import Viewer, render_reason
 from rules.calendars import RegionCalendar
+from rules.response_clock import reasons_at
 from rules.vocabulary import Role
 from storage.models import Clock, Deal, DealMessage, Party, Person
 from storage.unit_of_work import AbstractUnitOfWork
@@ -65,7 +66,7 @@ def _reasons(uow: AbstractUnitOfWork, deal: Deal, clock: rc.Clock, calendar: Reg
     viewer = Viewer(Role.PARTNER, org.name if org is not None else "")
     lang = thread_lang(uow, deal)
     return tuple(Text("followup.clock.reason", {"reason": render_reason(r, lang, viewer, calendar.tz)})
-                 for r in clock.reasons if r.key != "clock.due")
+                 for r in reasons_at(clock, uow.now()) if r.key != "clock.due")
 
 
 def announce_due(uow: AbstractUnitOfWork, deal: Deal, row: Clock, *, clock: rc.Clock,

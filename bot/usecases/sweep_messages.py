@@ -23,7 +23,7 @@ DIGEST_THRESHOLD = 5
 DIGEST_LINES = 20
 DIGEST_COMPANY_CHARS = 40
 REMINDER_BUTTONS = ("bant_open", "ooo_open", "extension_open")
-BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss")
+BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss", "breach_timeline")
 _LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 

@@ -318,6 +318,10 @@ class MemoryMessageRepository(MessageRepository):
         self.store.insert(message)
         return True
 
+    def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
+        return sorted((m for m in self.store.rows(DealMessage) if m.deal_id == deal_id),
+                      key=lambda m: (m.received_at, m.id))
+
 
 class MemoryAbsenceRepository(AbsenceRepository):
     """Absences in memory."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,11 @@ class MessageRepository(ABC):
     def record(self, message: DealMessage) -> bool:
         """Keep a thread message; False (nothing kept, the rest of the unit of work intact) when
         the deal already has one with this `ts` (Slack delivered it twice)."""
+
+    @abstractmethod
+    def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
+        """A deal's thread messages between the parties, in the order they were received (the
+        evidence `/deal timeline` shows)."""
 
 
 class SqlMessageRepository(MessageRepository):
@@ -39,3 +45,7 @@ class SqlMessageRepository(MessageRepository):
         except IntegrityError:
             return False
         return True
+
+    def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
+        return list(self.session.scalars(select(DealMessage).where(
+            DealMessage.deal_id == deal_id).order_by(DealMessage.received_at, DealMessage.id)))

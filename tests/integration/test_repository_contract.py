@@ -459,8 +459,12 @@ def test_pois_bant_and_messages(make: Make, people: Dir, clock: FakeClock) -> No
         assert uow.bant.latest(9999) is None
         assert not uow.messages.record(DealMessage(deal_id=first, slack_ts="1.1",
                                                    side=Party.PARTNER, received_at=T0))
-        assert uow.messages.record(DealMessage(deal_id=first, slack_ts="1.2", side=Party.GS,
-                                               received_at=T0))
+        assert uow.messages.record(DealMessage(deal_id=first, slack_ts="1.0", side=Party.GS,
+                                               received_at=T0 - timedelta(hours=1)))
+        uow.commit()
+    with make() as uow:
+        assert [m.slack_ts for m in uow.messages.for_deal(first)] == ["1.0", "1.1"]
+        assert uow.messages.for_deal(9999) == []
 
 
 def test_absences_extensions_and_discounts(make: Make, people: Dir) -> None:

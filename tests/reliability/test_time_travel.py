@@ -62,7 +62,7 @@ from .support import (
 )
 
 REMINDER_BUTTONS = ["bant_open", "ooo_open", "extension_open"]
-BREACH_BUTTONS = ["breach_extend", "breach_remove", "breach_dismiss"]
+BREACH_BUTTONS = ["breach_extend", "breach_remove", "breach_dismiss", "breach_timeline"]
 
 
 def _sweep_and_wait(harness: Harness, key: str) -> list[dict[str, object]]:

@@ -36,6 +36,7 @@ from rules.clocks import (
     stop,
 )
 from rules.regions import DEFAULT_REGIONS
+from rules.response_clock import reasons_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -161,7 +162,7 @@ def test_the_stand_in_is_named_by_name_not_by_slack_id() -> None:
                    delegate_name="Ren Mori")
     clock = response_clock(tokyo(2025, 12, 1, 11), JP, absences=[away])
     [note] = [r for r in clock.reasons if r.key == "clock.delegate"]
-    assert note.params == {"delegate": "Ren Mori"}
+    assert note.params == {"delegate": "Ren Mori", "start": AWAY.start, "end": AWAY.end}
     assert any("Ren Mori" in text and "U0REN001" not in text for text in texts(clock, "en"))
     assert away == Absence(AWAY.start, AWAY.end, AWAY.registered_at, delegate="U0REN001")
 
@@ -517,10 +518,11 @@ def test_explanation_of_absences() -> None:
                                       "に受信したものとして扱います。")
     delegated = response_clock(tokyo(2025, 12, 1, 11), JP,
                                absences=[Absence(AWAY.start, AWAY.end, AWAY.registered_at, "Aiko Sato")])
-    assert texts(delegated, "en")[1] == ("Aiko Sato stands in during the out-of-office: the clock does not "
-                                         "pause and Aiko Sato is reminded instead.")
-    assert texts(delegated, "ja")[1] == ("不在期間中はAiko Satoが代理で対応するため、計算は停止せず、"
-                                         "Aiko Satoにリマインドが送られます。")
+    assert texts(delegated, "en")[1] == ("Aiko Sato stands in during the out-of-office until Tue 2 Dec "
+                                         "18:00 JST: the clock does not pause and Aiko Sato is "
+                                         "reminded instead.")
+    assert texts(delegated, "ja")[1] == ("12月2日(火) 18:00 JSTまでの不在期間中はAiko Satoが代理で対応する"
+                                         "ため、計算は停止せず、Aiko Satoにリマインドが送られます。")
     late = response_clock(tokyo(2025, 12, 1, 11), JP,
                           absences=[Absence(AWAY.start, AWAY.end, tokyo(2025, 12, 1, 10))])
     assert texts(late, "ja")[1] == ("不在期間の開始後に連絡された不在は、それだけでは期限に影響しません。"
@@ -654,3 +656,20 @@ def test_a_good_scenario_answers(tmp_path: Path) -> None:
     body = json.loads(out)
     assert body["outcome"] == "decided"
     assert datetime.fromisoformat(body["due_at"]) == tokyo(2025, 11, 26, 16)
+
+
+def test_a_stand_in_note_is_true_at_the_time_it_is_read() -> None:
+    away = Absence(AWAY.start, AWAY.end, AWAY.registered_at, delegate="U0REN001",
+                   delegate_name="Ren Mori")
+    clock = response_clock(tokyo(2025, 11, 28, 16), JP, absences=[away])
+    assert "clock.delegate" in keys(clock)
+    assert [r.key for r in reasons_at(clock, AWAY.start - timedelta(hours=1))
+            if "delegate" in r.key] == ["clock.delegate_from"]
+    assert [r.key for r in reasons_at(clock, AWAY.start) if "delegate" in r.key] == ["clock.delegate"]
+    assert [r.key for r in reasons_at(clock, AWAY.end) if "delegate" in r.key] == []
+
+
+def test_a_stand_in_outside_the_clock_is_not_mentioned() -> None:
+    later = Absence(tokyo(2025, 12, 10), tokyo(2025, 12, 11), registered_at=tokyo(2025, 11, 20),
+                    delegate="U0REN001", delegate_name="Ren Mori")
+    assert "clock.delegate" not in keys(response_clock(tokyo(2025, 11, 21, 16), JP, absences=[later]))

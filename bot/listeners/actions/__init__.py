@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.listeners.actions import breach_actions, clock_actions, deal_actions
+from bot.listeners.actions import breach_actions, clock_actions, deal_actions, timeline_actions
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -18,3 +18,4 @@ def register(app: App) -> None:
     deal_actions.register(app)
     clock_actions.register(app)
     breach_actions.register(app)
+    timeline_actions.register(app)

@@ -2,6 +2,7 @@
 
     /deal register | offer | status | close | remove | poi        (deal_lifecycle)
     /deal bant | ooo | extend | discount                          (deal_followup)
+    /deal timeline                                                (deal_timeline)
 
 Each subcommand handler gets the actor, the rest of the text, the request body, the Bolt client
 and `respond`; `/deal` alone or `/deal help` lists them in the user's language.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.listeners.commands import deal_followup, deal_lifecycle
+from bot.listeners.commands import deal_followup, deal_lifecycle, deal_timeline
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import actor_of, polite, say_private, stranger
 from bot.messages import Reader, Reply
@@ -32,6 +33,7 @@ def register(app: App) -> None:
     """Register `/deal` and its subcommands."""
     deal_lifecycle.subcommands(SUBCOMMANDS)
     deal_followup.subcommands(SUBCOMMANDS)
+    deal_timeline.subcommands(SUBCOMMANDS)
 
     def split(body: dict[str, Any]) -> tuple[str, str]:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")

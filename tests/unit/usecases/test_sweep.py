@@ -54,7 +54,7 @@ def test_a_breach_mentions_the_gs_records_it_and_refreshes_the_card() -> None:
     assert notice.lines[0].key == "reminder.mention"
     assert notice.lines[0].params["user"] == "U0GSHIRO"
     assert [b.action_id for b in notice.buttons] == ["breach_extend", "breach_remove",
-                                                     "breach_dismiss"]
+                                                     "breach_dismiss", "breach_timeline"]
     assert notice.buttons[1].confirm == "breach.confirm"
     [breach] = world.store.rows(Breach)
     assert (breach.deal_id, breach.clock_id) == (deal.id, row.id)

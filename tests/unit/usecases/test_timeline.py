@@ -1,0 +1,146 @@
+"""`/deal timeline` on the fake world: the messages and what they moved, each clock's due time,
+the days it skipped and why (holiday names in the reader's language), what happened to it, who
+may read it, and a view that Slack accepts however long the history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.messages import Refused
+from bot.usecases.deal_support import DealRef
+from bot.usecases.timeline import (
+    DayOff,
+    DealTimeline,
+    Outcome,
+    ShowTimeline,
+    TimelineMessage,
+    deal_timeline,
+)
+from bot.views.text import SECTION_TEXT
+from bot.views.timeline import MAX_SECTIONS, timeline_answer, timeline_lines
+from storage.models import ClockState, Party
+
+from .followup_world import clocks, say, world
+from .world import World, utc
+
+__all__ = ["world"]
+
+
+def _show(world: World, who: str, deal_id: int, *, lang: str | None = None):  # type: ignore[no-untyped-def]
+    return deal_timeline(world.services, world.actor(who, lang=lang), ShowTimeline(DealRef(deal_id)))
+
+
+def test_messages_clocks_and_the_weekend_skipped(world: World) -> None:
+    world.clock.now = utc(2025, 12, 5, 1)                     # Fri 5 Dec 10:00 JST
+    deal = world.deal()
+    say(world, deal, "hiro")
+    world.clock.now = utc(2025, 12, 8, 2)                     # Mon 8 Dec 11:00 JST
+    say(world, deal, "aiko")
+    timeline = _show(world, "hiro", deal.id)
+    assert [(m.side, m.author, m.started_clock, m.stopped_clock) for m in timeline.messages] == [
+        (Party.GS, "Hiroshi Sato", True, False), (Party.PARTNER, "Aiko Tanaka", True, True)]
+    partner = next(c for c in timeline.clocks if c.owed_by is Party.PARTNER)
+    assert partner.outcome is Outcome.MET and partner.stopped_at == utc(2025, 12, 8, 2)
+    assert partner.due_at == utc(2025, 12, 9, 1)               # Tue 9 Dec 10:00 JST
+    assert partner.days_off == (DayOff(date(2025, 12, 6), "weekend", None),
+                                DayOff(date(2025, 12, 7), "weekend", None))
+    assert any(r.key == "clock.business_day" for r in partner.reasons)
+    gs = next(c for c in timeline.clocks if c.owed_by is Party.GS)
+    assert gs.outcome is Outcome.RUNNING
+    text = "\n".join(timeline_lines(timeline, "en", ZoneInfo("Asia/Tokyo"), world.actor("hiro").viewer))
+    assert "Hiroshi Sato" in text and "Aiko Tanaka" in text and "weekend" in text
+    assert "met, answered" in text
+
+
+def test_a_us_holiday_is_named_in_the_readers_language(world: World) -> None:
+    world.clock.now = utc(2025, 7, 3, 20)                     # Thu 3 Jul 16:00 New York
+    deal = world.deal(partner="northwind", gs="maya", registrant="dana", region="US")
+    say(world, deal, "maya")
+    english = _show(world, "maya", deal.id)
+    japanese = _show(world, "maya", deal.id, lang="ja")
+    [partner_en] = [c for c in english.clocks if c.owed_by is Party.PARTNER]
+    [partner_ja] = [c for c in japanese.clocks if c.owed_by is Party.PARTNER]
+    assert DayOff(date(2025, 7, 4), "holiday", "Independence Day") in partner_en.days_off
+    assert DayOff(date(2025, 7, 4), "holiday", "独立記念日") in partner_ja.days_off
+    tz = ZoneInfo("America/New_York")
+    text = "\n".join(timeline_lines(japanese, "ja", tz, world.actor("maya").viewer))
+    assert "独立記念日" in text and "Independence" not in text and "weekend" not in text
+
+
+def test_overdue_breached_excused_and_cancelled(world: World) -> None:
+    deal = world.deal()
+    say(world, deal, "hiro")
+    [row] = clocks(world, deal, Party.PARTNER)
+    world.clock.now = row.due_at + timedelta(hours=1)
+    assert next(c for c in _show(world, "hiro", deal.id).clocks
+                if c.clock_id == row.id).outcome is Outcome.OVERDUE
+    with world.services.uow("test") as uow:
+        stored = uow.clocks.get(row.id)
+        stored.state = ClockState.BREACHED
+        uow.commit()
+    # breached with no breach on the partner's record any more: dismissed, so excused
+    assert next(c for c in _show(world, "hiro", deal.id).clocks
+                if c.clock_id == row.id).outcome is Outcome.EXCUSED
+    with world.services.uow("test") as uow:
+        uow.clocks.get(row.id).state = ClockState.CANCELLED
+        uow.commit()
+    assert next(c for c in _show(world, "hiro", deal.id).clocks
+                if c.clock_id == row.id).outcome is Outcome.CANCELLED
+
+
+def test_a_recorded_breach_stays_breached(world: World) -> None:
+    from storage.models import Breach
+    deal = world.deal()
+    say(world, deal, "hiro")
+    [row] = clocks(world, deal, Party.PARTNER)
+    world.clock.now = row.due_at + timedelta(hours=1)
+    with world.services.uow("test") as uow:
+        uow.clocks.get(row.id).state = ClockState.BREACHED
+        uow.breaches.add(Breach(partner_org_id=deal.partner_org_id, deal_id=deal.id,
+                                clock_id=row.id, kind="response", occurred_at=row.due_at))
+        uow.commit()
+    assert next(c for c in _show(world, "hiro", deal.id).clocks
+                if c.clock_id == row.id).outcome is Outcome.BREACHED
+
+
+def test_who_may_read_it(world: World) -> None:
+    world.third_org()
+    deal = world.deal()
+    for who in ("aiko", "ren", "hiro", "ken", "ada", "maya"):
+        assert _show(world, who, deal.id).deal_id == deal.id
+    answers = []
+    for number in (deal.id, 9999):
+        with pytest.raises(Refused) as refused:
+            _show(world, "kenji", number)
+        answers.append(refused.value.reply.lines[0].key)
+    assert answers[0] == answers[1] == "error.no_deal_of_yours"
+    with pytest.raises(Refused) as other:
+        _show(world, "dana", deal.id)
+    with pytest.raises(Refused) as none:
+        _show(world, "dana", 9999)
+    assert other.value.reply.lines[0].key == none.value.reply.lines[0].key
+    with pytest.raises(Refused):
+        deal_timeline(world.services, world.stranger(), ShowTimeline(DealRef(deal.id)))
+
+
+def test_a_long_history_is_clipped_with_a_note(world: World) -> None:
+    start = utc(2025, 12, 1, 0)
+    messages = tuple(TimelineMessage(start + timedelta(minutes=10 * i),
+                                     Party.GS if i % 2 else Party.PARTNER,
+                                     "Hiroshi Sato" if i % 2 else "Aiko Tanaka", True, True)
+                     for i in range(600))
+    timeline = DealTimeline(1, "Hinode Foods KK", "JP", messages, ())
+    text, blocks = timeline_answer(timeline, "ja", ZoneInfo("Asia/Tokyo"), world.actor("hiro").viewer)
+    assert len(blocks) == MAX_SECTIONS + 1
+    assert len(text) <= 3000
+    assert all(len(b["text"]["text"]) <= SECTION_TEXT for b in blocks if b["type"] == "section")
+    note = blocks[-1]["elements"][0]["text"]
+    assert blocks[-1]["type"] == "context" and "省略" in note
+    shown = sum(b["text"]["text"].count("\n") + 1 for b in blocks if b["type"] == "section")
+    assert str(600 + 3 - shown) in note                       # title, heading, "no clock" line
+    short = DealTimeline(1, "Hinode Foods KK", "JP", messages[:3], ())
+    assert [b["type"] for b in timeline_answer(short, "en", ZoneInfo("UTC"),
+                                               world.actor("hiro").viewer)[1]] == ["section"]
