@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.outbox import deliver_due
 from bot.services import Job
+from bot.usecases.closures import load_closures
 from bot.usecases.periodic import bant_prompts, ensure_clocks, gs_digests, pdm_digests
 from bot.usecases.sweep import sweep
 
@@ -51,6 +52,8 @@ def job_table(services: Services, *, sweep_seconds: float = 30,
         Job("deliver-outbox", run(deliver_due, services, services.client), every=outbox_seconds),
         Job("ensure-clocks", run(ensure_clocks, services), every=15 * 60),
         Job("digest-pdm", run(pdm_digests, services), cron={"day_of_week": "mon", "hour": "9"}),
+        # closures added or removed by another process, into this one's region calendars
+        Job("calendar-closures", run(load_closures, services), every=60),
     ]
     for code in services.regions.codes():
         spec = services.regions.spec(code)

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.installations import SLACK_LOG, BotTokens
 from bot.outbox import OutboxPump
 from bot.services import Services
+from bot.usecases.closures import load_closures
 from rules.regions import RegionDirectory
 from scheduler import job_table
 from storage.db import make_engine, make_session_factory
@@ -62,4 +63,5 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                          client_secret=settings.client_secret or "", client=client), client)
     services.pump = OutboxPump(services, client)
     services.jobs = job_table(services)
+    load_closures(services)  # closure days added at run time, into the region calendars
     return services

@@ -33,6 +33,7 @@ class Action(StrEnum):
     CLOSE_DEAL = "close_deal"
     REMOVE_PARTNER = "remove_partner"
     DISMISS_BREACH = "dismiss_breach"
+    CHANGE_CALENDAR = "change_calendar"
 
 
 _STAFF = {Role.GS, Role.ADMIN}
@@ -53,6 +54,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CLOSE_DEAL: frozenset(_STAFF),
     Action.REMOVE_PARTNER: frozenset(_STAFF),
     Action.DISMISS_BREACH: frozenset(_STAFF),
+    Action.CHANGE_CALENDAR: frozenset({Role.ADMIN}),
 }
 
 

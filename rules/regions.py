@@ -136,6 +136,18 @@ class RegionDirectory:
             specs[code] = region_from_config(code, data, specs.get(code))
             self._calendars[code] = _built(specs[code])
         self._specs = specs
+        self._configured = dict(specs)  # before any closure added at run time
+
+    def configured(self, code: str) -> RegionSpec:
+        """Region `code` as configured, before any closure added at run time."""
+        return self._configured.get(code) or self.spec(code)
+
+    def with_closures(self, code: str, added: Mapping[date, str]) -> RegionCalendar:
+        """The region's calendar rebuilt with the closures added at run time (`added`) over its
+        configured ones (a configured closure keeps its own name); clocks are recomputed from
+        their inputs by the caller."""
+        base = self.configured(code)
+        return self.replace_spec(replace(base, closures={**added, **base.closures}))
 
     def codes(self) -> list[str]:
         """Every region code, sorted."""

@@ -33,6 +33,7 @@ from storage.repositories import (
     BreachRepository,
     ChannelRepository,
     ClockRepository,
+    ClosureRepository,
     DealRepository,
     DirectoryRepository,
     DiscountRepository,
@@ -47,6 +48,7 @@ from storage.repositories import (
     SqlBreachRepository,
     SqlChannelRepository,
     SqlClockRepository,
+    SqlClosureRepository,
     SqlDealRepository,
     SqlDirectoryRepository,
     SqlDiscountRepository,
@@ -87,6 +89,7 @@ class AbstractUnitOfWork(ABC):
     extensions: ExtensionRepository
     discounts: DiscountRepository
     channels: ChannelRepository
+    closures: ClosureRepository
 
     def __init__(self, *, actor: str = "system", clock: Callable[[], datetime] = utc_now,
                  on_queued: Callable[[], None] | None = None) -> None:
@@ -161,6 +164,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.extensions = SqlExtensionRepository(self.session)
         self.discounts = SqlDiscountRepository(self.session)
         self.channels = SqlChannelRepository(self.session)
+        self.closures = SqlClosureRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, Typed, queue
 from bot.permissions import Action
 from bot.usecases.clock_store import recompute, running_owed
+from bot.usecases.due_moves import announce_moved
 from bot.usecases.followup_shared import committed, refresh
 from bot.usecases.followup_shared import person as find_person
 from bot.usecases.policy import require, roles
-from bot.usecases.response_clocks import announce_due
 from rules.vocabulary import Role
 from storage.models import Absence, Clock, Deal, Party, Person
 from storage.unit_of_work import AbstractUnitOfWork
@@ -144,13 +144,9 @@ def _register(services: Services, uow: AbstractUnitOfWork, actor: Actor,
         return _late(uow, person, absence, affected)
     moved = 0
     for deal, row in affected:
-        before, clock, calendar = recompute(uow, services.regions, row, deal, now=now)
-        if row.due_at != before:
+        before, _, _ = recompute(uow, services.regions, row, deal, now=now)
+        if announce_moved(uow, deal, row, before, "absence"):  # the thread: old, new, why
             moved += 1
-            if row.owed_by is Party.PARTNER:
-                announce_due(uow, deal, row, clock=clock, calendar=calendar,
-                             key=f"absence:{absence.id}:clock:{row.id}",
-                             headline="followup.ooo.moved")
         refresh(uow, deal.id)
     if delegate is not None:
         return Reply.of("followup.ooo.registered_delegate", start=start, end=end,

@@ -1,5 +1,8 @@
 """What a GS does with a breach notice: extend (the extension flow), remove the partner (the
-deal flow), or dismiss the breach, which takes it off the partner's record (audited)."""
+deal flow), or dismiss the breach, which takes it off the partner's record (audited).
+
+A notice's buttons name the breached clock (`clock_id`), so each acts on that breach; a notice
+posted before they did (its buttons carry the deal alone) acts on the deal's latest breach."""
 
 from __future__ import annotations
 
@@ -16,15 +19,18 @@ from bot.usecases.policy import refusal
 if TYPE_CHECKING:
     from bot.context import Actor
     from bot.services import Services
+    from storage.models import Breach
+    from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["DismissBreach", "dismiss_breach", "require_breach_role"]
 
 
 @dataclass(frozen=True)
 class DismissBreach:
-    """Dismiss the latest breach of a deal."""
+    """Dismiss the breach of a clock of a deal (without a clock: the deal's latest)."""
 
     deal_id: int
+    clock_id: int | None = None
 
 
 def require_breach_role(actor: Actor, action: Action) -> None:
@@ -34,17 +40,29 @@ def require_breach_role(actor: Actor, action: Action) -> None:
         raise Refused(Reply.refusal("breach.not_allowed"))
 
 
+def _breach(uow: AbstractUnitOfWork, deal_id: int, clock_id: int | None) -> Breach:
+    """The breach a notice is about: its clock's, else (an older notice) the deal's latest;
+    `Refused` when it is no longer on the record (dismissed, or excused by an extension)."""
+    if clock_id is None:
+        breach = uow.breaches.latest_for_deal(deal_id)
+        if breach is None:
+            raise Refused(Reply.refusal("breach.none"))
+        return breach
+    breach = uow.breaches.for_clock(clock_id)
+    if breach is None or breach.deal_id != deal_id:
+        raise Refused(Reply.refusal("breach.gone"))
+    return breach
+
+
 def dismiss_breach(services: Services, actor: Actor, command: DismissBreach) -> Reply:
-    """Dismiss the deal's latest breach: it leaves the partner's record, the thread is told
-    and the card refreshed. `Refused` when not allowed, or when there is no such breach."""
+    """Dismiss the breach: it leaves the partner's record, the thread is told and the card
+    refreshed. `Refused` when not allowed, or when there is no such breach."""
     require_breach_role(actor, Action.DISMISS_BREACH)
     with services.uow(actor=actor.user_id) as uow:
         deal = uow.deals.find(command.deal_id)
         if deal is None:
             raise Refused(Reply.refusal("breach.no_deal"))
-        breach = uow.breaches.latest_for_deal(deal.id)
-        if breach is None:
-            raise Refused(Reply.refusal("breach.none"))
+        breach = _breach(uow, deal.id, command.clock_id)
         uow.breaches.remove(breach)
         queue(uow, Outgoing(f"breach:{breach.id}:dismissed", ToThread(deal.id), (Text(
             "breach.dismissed_thread", {"name": Typed(actor.name or actor.user_id)}),)))
@@ -53,8 +71,13 @@ def dismiss_breach(services: Services, actor: Actor, command: DismissBreach) -> 
     return Reply.of("breach.dismissed")
 
 
-def remove_after_breach(services: Services, actor: Actor, command: RemovePartner) -> DealDone:
+def remove_after_breach(services: Services, actor: Actor, command: RemovePartner,
+                        clock_id: int | None = None) -> DealDone:
     """The breach notice's Remove button: the removal, refused in the notice's own words to
-    anyone but a GS or an admin."""
+    anyone but a GS or an admin, and refused when the notice's breach (`clock_id`) is no longer
+    on the record (dismissed, or excused by an extension)."""
     require_breach_role(actor, Action.REMOVE_PARTNER)
+    if clock_id is not None and command.deal.number is not None:
+        with services.uow(actor=actor.user_id) as uow:
+            _breach(uow, command.deal.number, clock_id)
     return remove_partner(services, actor, command)

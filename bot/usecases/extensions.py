@@ -1,6 +1,11 @@
 """Extensions of the partner's reply: a partner asks for more time and the GS approves or
-declines it; a GS (or an admin) grants it at once. Granted, the clock is rebuilt with it (a clock
-breached meanwhile runs again), the thread is told the new due time and the requester too.
+declines it; a GS (or an admin) grants it at once. Granted, the clock is rebuilt with it and the
+thread is told the old and new due time and why (`due_moves`), the requester too.
+
+A breach notice's Extend button names the breached clock (`clock_id`): that clock is extended,
+not a newer one. A breached clock whose new due time is after its breach is excused: the breach
+leaves the partner's record, and the clock runs again, or is met when the reply already came
+before the new due time.
 
     reply = file_extension(services, actor, FileExtension(DealRef(12), "travel", extra=24h))
     reply = decide_extension(services, actor, DecideExtension(extension_id, approve=True))
@@ -14,15 +19,17 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Button, Outgoing, Refused, Reply, Text, ToPerson, ToThread, Typed, queue
 from bot.permissions import Action
-from bot.usecases.clock_store import next_action_at, rebuild
+from bot.usecases.clock_store import RESPONSE_KINDS, next_action_at, rebuild
 from bot.usecases.deal_support import DealRef
+from bot.usecases.due_moves import announce_moved
 from bot.usecases.followup_shared import committed, find_deal, refresh, require_open
 from bot.usecases.followup_shared import person as find_person
 from bot.usecases.policy import refusal, require
 from bot.usecases.response_clocks import partner_clock
 from rules import clocks as rc
+from rules.calendars import RegionCalendar
 from rules.escalation import plan
-from storage.models import Clock, ClockState, Deal, Extension, RequestStatus
+from storage.models import Clock, ClockState, Deal, Extension, Party, RequestStatus
 from storage.unit_of_work import AbstractUnitOfWork
 
 if TYPE_CHECKING:
@@ -41,6 +48,7 @@ class FileExtension:
     reason: str
     extra: timedelta | None = None
     new_due: datetime | None = None
+    clock_id: int | None = None  # the clock a breach notice is about (else the deal's)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class ExtensionForm:
     company: str
     due: datetime
     granting: bool
+    clock_id: int | None = None
 
 
 def _action(actor: Actor) -> Action:
@@ -67,33 +76,50 @@ def _action(actor: Actor) -> Action:
         Action.REQUEST_EXTENSION
 
 
-def _clock(uow: AbstractUnitOfWork, deal: Deal) -> Clock:
-    row = partner_clock(uow, deal)
+def _clock(uow: AbstractUnitOfWork, deal: Deal, clock_id: int | None = None) -> Clock:
+    """The clock to extend: the one named (a breach notice's), else the partner's running one
+    (or the breached one a notice is about)."""
+    if clock_id is None:
+        row = partner_clock(uow, deal)
+    else:
+        row = uow.clocks.find(clock_id)
+        if row is not None and (row.deal_id != deal.id or row.owed_by is not Party.PARTNER
+                                or row.kind not in RESPONSE_KINDS):
+            row = None
     if row is None:
         raise Refused(Reply.refusal("followup.extend.no_clock", ref=deal.id))
+    if row.state not in (ClockState.RUNNING, ClockState.BREACHED):
+        raise Refused(Reply.refusal("followup.extend.clock_stopped", ref=deal.id))
     return row
 
 
-def open_extension(services: Services, actor: Actor, deal_id: int) -> ExtensionForm:
-    """The extension modal for a deal (`Refused` when the actor may not, or nothing runs)."""
+def open_extension(services: Services, actor: Actor, deal_id: int,
+                   clock_id: int | None = None) -> ExtensionForm:
+    """The extension modal for a deal, or for one of its clocks (a breach notice's);
+    `Refused` when the actor may not, or nothing runs."""
     with services.uow(actor=actor.user_id) as uow:
         deal = find_deal(uow, actor, DealRef(deal_id))
         action = _action(actor)
         require_open(actor, action, deal)
-        row = _clock(uow, deal)
+        row = _clock(uow, deal, clock_id)
         return ExtensionForm(deal.id, deal.company, row.due_at,
-                             granting=action is Action.GRANT_EXTENSION)
+                             granting=action is Action.GRANT_EXTENSION, clock_id=clock_id)
 
 
-def current_due(services: Services, deal_id: int | None) -> datetime | None:
-    """When the partner's reply on a deal is due now (None without one): a new due time
-    entered in the modal must be later."""
+def current_due(services: Services, deal_id: int | None,
+                clock_id: int | None = None) -> datetime | None:
+    """When the partner's reply on a deal (or the clock named) is due now (None without one):
+    a new due time entered in the modal must be later."""
     if deal_id is None:
         return None
     with services.uow() as uow:
         deal = uow.deals.find(deal_id)
-        row = partner_clock(uow, deal) if deal is not None else None
-        return row.due_at if row is not None else None
+        if deal is None:
+            return None
+        try:
+            return _clock(uow, deal, clock_id).due_at
+        except Refused:
+            return None
 
 
 def file_extension(services: Services, actor: Actor, command: FileExtension) -> Reply:
@@ -109,7 +135,7 @@ def _file(services: Services, uow: AbstractUnitOfWork, actor: Actor, command: Fi
     reason = command.reason.strip()
     if not reason:
         raise Refused(Reply.refusal("followup.problem.no_reason"))
-    row = _clock(uow, deal)
+    row = _clock(uow, deal, command.clock_id)
     if command.new_due is not None and command.new_due <= row.due_at:
         raise Refused(Reply.refusal("followup.extend.not_later", due=row.due_at))
     now = services.now()
@@ -153,15 +179,15 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
     ext.status = RequestStatus.APPROVED
     ext.decided_by_id = actor.person_id
     ext.decided_at = now
+    before = row.due_at
     row.due_at = extended.due_at
-    if row.state is ClockState.BREACHED and row.stopped_at is None and extended.due_at > now:
-        row.state = ClockState.RUNNING  # extended after its breach notice: running again
-        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
-        row.escalation_step = passed[-1] if passed else None  # no stale reminders
-    row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
-    queue(uow, Outgoing(f"extension:{ext.id}:granted", ToThread(deal.id), (
-        Text("followup.extend.thread", {"by": granted_by, "why": Typed(ext.reason or ""),
-                                        "due": extended.due_at}),)))
+    excused = _excuse(uow, row, deal, extended, calendar, now=now, before=before)
+    if row.state is ClockState.RUNNING:
+        row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
+    announce_moved(uow, deal, row, before, "extension", detail=Text(
+        "moves.extension_detail", {"by": granted_by, "why": Typed(ext.reason or "")}))
+    if excused is not None:
+        queue(uow, Outgoing(f"extension:{ext.id}:excused", ToThread(deal.id), (excused,)))
     requester = find_person(uow, ext.requested_by_id)
     if requester is not None and requester.id != actor.person_id:
         queue(uow, Outgoing(f"extension:{ext.id}:approved:dm", ToPerson(requester.id), (
@@ -170,6 +196,37 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
                 "due": extended.due_at}),), deal_id=deal.id))
     refresh(uow, deal.id)
     return Reply.of("followup.extend.granted", due=extended.due_at, ref=deal.id)
+
+
+def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
+            calendar: RegionCalendar, *, now: datetime, before: datetime) -> Text | None:
+    """A breached clock given a due time after its breach: the breach leaves the partner's
+    record and the clock is met (the reply came before the new due time) or runs again (no
+    reply yet, the new due time to come). What the thread is told; None when nothing changed
+    (the clock was not breached, or is breached still at its new due time)."""
+    if row.state is not ClockState.BREACHED:
+        return None
+    breach = uow.breaches.for_clock(row.id)
+    if extended.due_at <= (breach.occurred_at if breach is not None else before):
+        return None
+    reply_at = row.stopped_at
+    if reply_at is None:
+        reply = uow.messages.first_from(deal.id, Party.PARTNER, since=row.started_at)
+        reply_at = reply.received_at if reply is not None else None
+    if reply_at is not None and reply_at <= extended.due_at:
+        row.state, row.stopped_at, row.next_action_at = ClockState.MET, reply_at, None
+        said = Text("moves.excused_met", {"at": reply_at})
+    elif reply_at is None and extended.due_at > now:
+        row.state = ClockState.RUNNING
+        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
+        row.escalation_step = passed[-1] if passed else None  # no stale reminders
+        said = Text("moves.excused_running", {"due": extended.due_at})
+    else:
+        return None
+    if breach is not None:
+        uow.breaches.remove(breach)
+    refresh(uow, deal.id)
+    return said
 
 
 def decide_extension(services: Services, actor: Actor, command: DecideExtension) -> Reply:
@@ -188,7 +245,7 @@ def _decide(services: Services, uow: AbstractUnitOfWork, actor: Actor,
         raise Refused(Reply.refusal(f"followup.extend.already_{ext.status.value}"))
     row = uow.clocks.get(ext.clock_id)
     deal = uow.deals.get(row.deal_id)
-    if row.state is not ClockState.RUNNING:
+    if row.state not in (ClockState.RUNNING, ClockState.BREACHED):
         raise Refused(Reply.refusal("followup.extend.clock_stopped", ref=deal.id))
     now = services.now()
     if command.approve:

@@ -27,11 +27,15 @@ BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss", "breach_ti
 _LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 
-def buttons(deal_id: int, names: tuple[str, ...]) -> tuple[Button, ...]:
+def buttons(deal_id: int, names: tuple[str, ...], clock_id: int | None = None
+            ) -> tuple[Button, ...]:
     """The named buttons (`bant_open`, ..., `breach_remove` with its confirmation), each
-    carrying the deal id."""
-    value = str(deal_id)
-    return tuple(Button(name, _LABELS.get(name) or Text(f"button.{name}"), value,
+    carrying the deal id; a breach notice's carry `deal:clock`, so each acts on the breached
+    clock (`bot.listeners.actions.breach_actions` reads both forms)."""
+    def value(name: str) -> str:
+        return f"{deal_id}:{clock_id}" if name in BREACH_BUTTONS and clock_id is not None \
+            else str(deal_id)
+    return tuple(Button(name, _LABELS.get(name) or Text(f"button.{name}"), value(name),
                         style="danger" if name == "breach_remove" else None,
                         confirm="breach.confirm" if name == "breach_remove" else None)
                  for name in names)
@@ -48,10 +52,11 @@ def _owners(batch: Batch, deal: Deal, row: Clock) -> list[Person]:
 
 
 def _dm(batch: Batch, key: str, person: Person, lines: tuple[Text, ...], deal: Deal, *,
-        names: tuple[str, ...] = ()) -> None:
+        names: tuple[str, ...] = (), clock_id: int | None = None) -> None:
     # the key names the Slack user, as it always has (a step's messages stay unique)
     batch.outgoing.append(Outgoing(f"{key}:dm:{person.slack_user_id}", ToPerson(person.id), lines,
-                                   buttons(deal.id, names) if names else (), deal_id=deal.id))
+                                   buttons(deal.id, names, clock_id) if names else (),
+                                   deal_id=deal.id))
 
 
 def _kind(row: Clock) -> str:
@@ -82,9 +87,9 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
         notice = Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
     if thread is not None:
         batch.outgoing.append(Outgoing(key, ToThread(deal.id), (notice,),
-                                       buttons(deal.id, BREACH_BUTTONS)))
+                                       buttons(deal.id, BREACH_BUTTONS, row.id)))
     elif gs is not None:
-        _dm(batch, key, gs, (notice,), deal, names=BREACH_BUTTONS)
+        _dm(batch, key, gs, (notice,), deal, names=BREACH_BUTTONS, clock_id=row.id)
     if Audience.PDM in step.audience:
         org = batch.orgs.get(deal.partner_org_id or -1)
         pdm = batch.person(org.pdm_id) if org is not None else None

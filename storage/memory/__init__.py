@@ -28,6 +28,7 @@ from sqlalchemy import inspect
 
 from storage.audit import plain_value
 from storage.errors import DuplicateDealError
+from storage.memory.calendar import MemoryClosureRepository
 from storage.memory.channels import MemoryChannelRepository
 from storage.memory.directory import MemoryDealRepository, MemoryDirectoryRepository
 from storage.memory.ledger import (
@@ -83,6 +84,7 @@ class MemoryUnitOfWork(AbstractUnitOfWork):
         self.extensions = MemoryExtensionRepository(self.store)
         self.discounts = MemoryDiscountRepository(self.store)
         self.channels = MemoryChannelRepository(self.store)
+        self.closures = MemoryClosureRepository(self.store)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._saved = self.store.snapshot()

@@ -21,6 +21,7 @@ from storage.models import (
     ClockState,
     Deal,
     DealMessage,
+    DealStatus,
     DiscountRequest,
     Extension,
     OutboxMessage,
@@ -102,11 +103,14 @@ class MemoryClockRepository(ClockRepository):
                  and c.state is ClockState.BREACHED and c.stopped_at is None]
         return found[-1] if found else None
 
-    def running_in_region(self, region: str) -> Sequence[tuple[Clock, Deal]]:
+    def running_in_region(self, region: str, *,
+                          statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES
+                          ) -> Sequence[tuple[Clock, Deal]]:
+        wanted = set(statuses)
         pairs = [(c, self.store.get(Deal, c.deal_id)) for c in self.store.rows(Clock)
                  if c.state is ClockState.RUNNING]
         return [(c, d) for c, d in pairs
-                if d is not None and d.region_code == region and d.status in OPEN_DEAL_STATUSES]
+                if d is not None and d.region_code == region and d.status in wanted]
 
     def stopped_since(self, partner_org_id: int, since: datetime, *, owed_by: Party
                       ) -> Sequence[Clock]:
@@ -231,6 +235,9 @@ class MemoryBreachRepository(BreachRepository):
     def remove(self, breach: Breach) -> None:
         self.store.delete(breach)
 
+    def for_clock(self, clock_id: int) -> Breach | None:
+        return next((b for b in self.store.rows(Breach) if b.clock_id == clock_id), None)
+
     def latest_for_deal(self, deal_id: int) -> Breach | None:
         found = [b for b in self.store.rows(Breach) if b.deal_id == deal_id]
         return max(found, key=lambda b: (b.occurred_at, b.id), default=None)
@@ -321,6 +328,11 @@ class MemoryMessageRepository(MessageRepository):
     def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
         return sorted((m for m in self.store.rows(DealMessage) if m.deal_id == deal_id),
                       key=lambda m: (m.received_at, m.id))
+
+    def first_from(self, deal_id: int, side: Party, *, since: datetime) -> DealMessage | None:
+        found = [m for m in self.store.rows(DealMessage)
+                 if m.deal_id == deal_id and m.side is side and m.received_at >= since]
+        return min(found, key=lambda m: (m.received_at, m.id), default=None)
 
 
 class MemoryAbsenceRepository(AbsenceRepository):

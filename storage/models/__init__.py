@@ -11,6 +11,7 @@ one set of migrations covers everything.
 from __future__ import annotations
 
 from storage.models.base import Base
+from storage.models.calendar import CalendarClosure
 from storage.models.channels import ChannelMember, KnownChannel
 from storage.models.deals import (
     OPEN_DEAL_STATUSES,
@@ -48,6 +49,7 @@ __all__ = [
     "BpwCase",
     "BpwClaim",
     "Breach",
+    "CalendarClosure",
     "ChannelMember",
     "Clock",
     "ClockState",

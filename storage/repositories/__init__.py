@@ -11,6 +11,7 @@ from storage.repositories.bant import BantRepository, SqlBantRepository
 from storage.repositories.breaches import BreachRepository, SqlBreachRepository
 from storage.repositories.channels import ChannelRepository, SqlChannelRepository
 from storage.repositories.clocks import ClockRepository, SqlClockRepository
+from storage.repositories.closures import ClosureRepository, SqlClosureRepository
 from storage.repositories.deals import DealRepository, SqlDealRepository
 from storage.repositories.directory import DirectoryRepository, DirectoryRow, SqlDirectoryRepository
 from storage.repositories.discounts import DiscountRepository, SqlDiscountRepository
@@ -28,6 +29,7 @@ __all__ = [
     "BreachRepository",
     "ChannelRepository",
     "ClockRepository",
+    "ClosureRepository",
     "DealRepository",
     "DirectoryRepository",
     "DirectoryRow",
@@ -43,6 +45,7 @@ __all__ = [
     "SqlBreachRepository",
     "SqlChannelRepository",
     "SqlClockRepository",
+    "SqlClosureRepository",
     "SqlDealRepository",
     "SqlDirectoryRepository",
     "SqlDiscountRepository",

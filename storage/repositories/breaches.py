@@ -33,6 +33,10 @@ class BreachRepository(ABC):
         """Take a breach off the record (an admin dismissed it)."""
 
     @abstractmethod
+    def for_clock(self, clock_id: int) -> Breach | None:
+        """The breach a clock caused, or None (never breached, dismissed or excused)."""
+
+    @abstractmethod
     def latest_for_deal(self, deal_id: int) -> Breach | None:
         """The deal's most recent breach."""
 
@@ -75,6 +79,9 @@ class SqlBreachRepository(BreachRepository):
     def remove(self, breach: Breach) -> None:
         self.session.delete(breach)
         self.session.flush()
+
+    def for_clock(self, clock_id: int) -> Breach | None:
+        return self.session.scalar(select(Breach).where(Breach.clock_id == clock_id))
 
     def latest_for_deal(self, deal_id: int) -> Breach | None:
         return self.session.scalar(select(Breach).where(Breach.deal_id == deal_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.claims import claim_due_clocks_in
 from storage.errors import ChangedMeanwhileError, NotFoundError
-from storage.models import OPEN_DEAL_STATUSES, Clock, ClockState, Deal, Party
+from storage.models import OPEN_DEAL_STATUSES, Clock, ClockState, Deal, DealStatus, Party
 
 __all__ = ["ClockRepository", "SqlClockRepository"]
 
@@ -58,8 +58,11 @@ class ClockRepository(ABC):
         """The newest breached clock still unanswered (not stopped): an extension may revive it."""
 
     @abstractmethod
-    def running_in_region(self, region: str) -> Sequence[tuple[Clock, Deal]]:
-        """Running clocks of a region's open deals, with their deal, by clock id (digests)."""
+    def running_in_region(self, region: str, *,
+                          statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES
+                          ) -> Sequence[tuple[Clock, Deal]]:
+        """Running clocks of a region's deals in `statuses` (open ones by default), with their
+        deal, by clock id (digests; a calendar change recomputes them)."""
 
     @abstractmethod
     def stopped_since(self, partner_org_id: int, since: datetime, *, owed_by: Party
@@ -130,10 +133,12 @@ class SqlClockRepository(ClockRepository):
             Clock.state == ClockState.BREACHED, Clock.stopped_at.is_(None))
             .order_by(Clock.id.desc()).limit(1))
 
-    def running_in_region(self, region: str) -> Sequence[tuple[Clock, Deal]]:
+    def running_in_region(self, region: str, *,
+                          statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES
+                          ) -> Sequence[tuple[Clock, Deal]]:
         rows = self.session.execute(select(Clock, Deal).join(Deal, Clock.deal_id == Deal.id).where(
             Deal.region_code == region, Clock.state == ClockState.RUNNING,
-            Deal.status.in_(OPEN_DEAL_STATUSES)).order_by(Clock.id)).all()
+            Deal.status.in_(list(statuses))).order_by(Clock.id)).all()
         return [(clock, deal) for clock, deal in rows]
 
     def stopped_since(self, partner_org_id: int, since: datetime, *, owed_by: Party

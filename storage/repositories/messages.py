@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import DealMessage
+from storage.models import DealMessage, Party
 
 __all__ = ["MessageRepository", "SqlMessageRepository"]
 
@@ -26,6 +27,11 @@ class MessageRepository(ABC):
     def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
         """A deal's thread messages between the parties, in the order they were received (the
         evidence `/deal timeline` shows)."""
+
+    @abstractmethod
+    def first_from(self, deal_id: int, side: Party, *, since: datetime) -> DealMessage | None:
+        """The first message of one side in a deal's thread received at or after `since`
+        (whether a reply came before an extended due time)."""
 
 
 class SqlMessageRepository(MessageRepository):
@@ -49,3 +55,9 @@ class SqlMessageRepository(MessageRepository):
     def for_deal(self, deal_id: int) -> Sequence[DealMessage]:
         return list(self.session.scalars(select(DealMessage).where(
             DealMessage.deal_id == deal_id).order_by(DealMessage.received_at, DealMessage.id)))
+
+    def first_from(self, deal_id: int, side: Party, *, since: datetime) -> DealMessage | None:
+        return self.session.scalar(select(DealMessage).where(
+            DealMessage.deal_id == deal_id, DealMessage.side == side,
+            DealMessage.received_at >= since)
+            .order_by(DealMessage.received_at, DealMessage.id).limit(1))

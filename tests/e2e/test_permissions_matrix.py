@@ -37,6 +37,7 @@ from storage.models import (
     BantUpdate,
     Base,
     Breach,
+    CalendarClosure,
     Clock,
     ClockState,
     Deal,
@@ -432,6 +433,16 @@ def _remove_after_breach(world: World, who: Who, ok: bool, before: int) -> None:
     click(world, who, "breach_remove", str(world.accepted))
 
 
+def _closure(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    command(world, who, "/deal", "closure add US-WA 2031-01-06 Matrix closure")
+
+
+def _closure_added(world: World, who: Who) -> bool:
+    del who
+    return bool(world.read(lambda session: session.scalars(select(CalendarClosure)).all()))
+
+
 def _status(world: World, who: Who, ok: bool, before: int) -> None:
     del ok, before
     command(world, who, "/deal", f"status #{world.accepted}")
@@ -551,6 +562,7 @@ ACTS: dict[str, Act] = {
     "remove_after_breach": Act(Action.REMOVE_PARTNER, True, _remove_after_breach,
                                _status_is("accepted", DealStatus.REMOVED),
                                refused_key="breach.not_allowed"),
+    "change_calendar": Act(Action.CHANGE_CALENDAR, False, _closure, _closure_added),
     "view_status": Act(Action.VIEW_DEAL, True, _status,
                        answers=lambda lang: "Matrix Accepted KK"),
     "roe_bpw": Act(Action.ASK_RULES, False, _bpw, staff_only=True,

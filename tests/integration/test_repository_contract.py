@@ -16,6 +16,7 @@ from storage.models import (
     Absence,
     BantUpdate,
     Breach,
+    CalendarClosure,
     Clock,
     ClockState,
     Deal,
@@ -269,6 +270,9 @@ def test_clock_queries(make: Make, people: Dir, clock: FakeClock) -> None:
         assert [(x.id, d.id) for x, d in c.running_in_region("JP")] == \
             [(late_id, first), (soon_id, first), (gs_id, first)]
         assert c.running_in_region("US") == []
+        assert c.running_in_region("JP", statuses=[DealStatus.WON]) == []
+        assert [x.id for x, _ in c.running_in_region(
+            "JP", statuses=[DealStatus.ACCEPTED, DealStatus.LOST])] == [late_id, soon_id, gs_id]
         assert [x.id for x in c.stopped_since(people.bravo, T0, owed_by=Party.PARTNER)] == \
             [stopped_id]
         assert c.stopped_since(people.bravo, T0 + timedelta(hours=4), owed_by=Party.PARTNER) == []
@@ -416,6 +420,8 @@ def test_breaches(make: Make, people: Dir) -> None:
             {people.acme: 1, people.bravo: 1}
         latest = b.latest_for_deal(first)
         assert latest is not None and latest.occurred_at == T0
+        assert b.for_clock(row.id) is not None and b.for_clock(row.id).id == latest.id  # type: ignore[union-attr]
+        assert b.for_clock(9999) is None
         assert [(x.id, company) for x, company in b.recent(T0 - timedelta(days=365),
                                                            org_id=people.acme)][1] == \
             (old_id, "Alpha")
@@ -461,10 +467,44 @@ def test_pois_bant_and_messages(make: Make, people: Dir, clock: FakeClock) -> No
                                                    side=Party.PARTNER, received_at=T0))
         assert uow.messages.record(DealMessage(deal_id=first, slack_ts="1.0", side=Party.GS,
                                                received_at=T0 - timedelta(hours=1)))
+        assert uow.messages.record(DealMessage(deal_id=first, slack_ts="1.2", side=Party.GS,
+                                               received_at=T0))
+        for hours, ts in ((5, "1.5"), (3, "1.3")):
+            assert uow.messages.record(DealMessage(deal_id=first, slack_ts=ts,
+                                                   side=Party.PARTNER,
+                                                   received_at=T0 + timedelta(hours=hours)))
         uow.commit()
     with make() as uow:
-        assert [m.slack_ts for m in uow.messages.for_deal(first)] == ["1.0", "1.1"]
+        assert [m.slack_ts for m in uow.messages.for_deal(first)] == ["1.0", "1.1", "1.2", "1.3", "1.5"]
         assert uow.messages.for_deal(9999) == []
+        found = uow.messages.first_from(first, Party.PARTNER, since=T0 + timedelta(hours=1))
+        assert found is not None and found.slack_ts == "1.3"  # the first since, not the first
+        found = uow.messages.first_from(first, Party.GS, since=T0)
+        assert found is not None and found.slack_ts == "1.2"
+        assert uow.messages.first_from(first, Party.PARTNER,
+                                       since=T0 + timedelta(hours=6)) is None
+
+
+def test_calendar_closures(make: Make, people: Dir) -> None:
+    with make() as uow:
+        uow.closures.add(CalendarClosure(region_code="JP", day=date(2026, 12, 29),
+                                         name="Year end", added_by_id=people.gs, added_at=T0))
+        uow.closures.add(CalendarClosure(region_code="JP", day=date(2026, 12, 28),
+                                         name="Year end", added_at=T0))
+        uow.closures.add(CalendarClosure(region_code="DE", day=date(2026, 12, 28), name="Ruhe",
+                                         added_at=T0))
+        uow.commit()
+    with make() as uow:
+        assert [(c.region_code, c.day) for c in uow.closures.all()] == [
+            ("DE", date(2026, 12, 28)), ("JP", date(2026, 12, 28)), ("JP", date(2026, 12, 29))]
+        found = uow.closures.find("JP", date(2026, 12, 29))
+        assert found is not None and found.added_by_id == people.gs
+        assert uow.closures.find("US", date(2026, 12, 29)) is None
+        uow.closures.remove(found)
+        uow.commit()
+    with make() as uow:
+        assert uow.closures.find("JP", date(2026, 12, 29)) is None
+        assert len(uow.closures.all()) == 2
 
 
 def test_absences_extensions_and_discounts(make: Make, people: Dir) -> None:

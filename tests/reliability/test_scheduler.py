@@ -25,6 +25,7 @@ def test_jobs_ids_defaults_and_time_zones(services: Services, client: WebClient)
     finally:
         scheduler.shutdown(wait=False)
     assert set(jobs) == {"sweep-clocks", "deliver-outbox", "ensure-clocks", "digest-pdm",
+                         "calendar-closures",
                          "bant-prompts:JP", "bant-prompts:US", "digest-gs:JP", "digest-gs:US",
                          *(f"{kind}:{code}" for kind in ("bant-prompts", "digest-gs")
                            for code in services.regions.codes())}

@@ -3,6 +3,7 @@
     /deal register | offer | status | close | remove | poi        (deal_lifecycle)
     /deal bant | ooo | extend | discount                          (deal_followup)
     /deal timeline                                                (deal_timeline)
+    /deal closure add|remove (admins)                             (deal_calendar)
 
 Each subcommand handler gets the actor, the rest of the text, the request body, the Bolt client
 and `respond`; `/deal` alone or `/deal help` lists them in the user's language.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.listeners.commands import deal_followup, deal_lifecycle, deal_timeline
+from bot.listeners.commands import deal_calendar, deal_followup, deal_lifecycle, deal_timeline
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import actor_of, polite, say_private, stranger
 from bot.messages import Reader, Reply
@@ -34,6 +35,7 @@ def register(app: App) -> None:
     deal_lifecycle.subcommands(SUBCOMMANDS)
     deal_followup.subcommands(SUBCOMMANDS)
     deal_timeline.subcommands(SUBCOMMANDS)
+    deal_calendar.subcommands(SUBCOMMANDS)
 
     def split(body: dict[str, Any]) -> tuple[str, str]:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")

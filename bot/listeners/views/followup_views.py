@@ -54,9 +54,9 @@ def _meta(body: dict[str, Any]) -> dict[str, Any]:
     return metadata_of(body.get("view") or {})
 
 
-def _deal_id(body: dict[str, Any]) -> int | None:
-    value = _meta(body).get("deal_id")
-    return value if isinstance(value, int) else None
+def _deal_id(body: dict[str, Any], name: str = "deal_id") -> int | None:
+    value = _meta(body).get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _reject(ack: Any, errors: Errors) -> None:
@@ -166,7 +166,7 @@ def _extension_ack() -> Handler:
         if actor is None:
             _stranger(ack, context, "ext_hours")
             return
-        due = current_due(services, _deal_id(body))
+        due = current_due(services, _deal_id(body), _deal_id(body, "clock_id"))
         _, errors = parse_extension(_values(body), actor.lang, services.now(), due)
         if errors:
             _reject(ack, errors)
@@ -181,11 +181,12 @@ def _extension_work() -> Handler:
         deal_id = _deal_id(body)
         if actor is None or deal_id is None:
             return
-        due = current_due(services, deal_id)
+        clock_id = _deal_id(body, "clock_id")  # a breach notice's clock
+        due = current_due(services, deal_id, clock_id)
         entered, _ = parse_extension(_values(body), actor.lang, services.now(), due)
         if entered is not None:
             command = FileExtension(DealRef(deal_id), entered.reason, extra=entered.extra,
-                                    new_due=entered.new_due)
+                                    new_due=entered.new_due, clock_id=clock_id)
             _done(services, actor, body, lambda: file_extension(services, actor, command))
     return save_extension
 

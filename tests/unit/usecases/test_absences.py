@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messages import Refused, ToPerson, ToThread
+from bot.messages import Refused, Text, ToPerson, ToThread
 from bot.usecases.absences import RegisterAbsence, check_delegate, open_absence, register_absence
 from storage.models import Absence, Party
 
@@ -42,11 +42,12 @@ def test_an_absence_in_advance_moves_the_partners_due_time(world: World) -> None
     assert reply.lines[0].params == {"start": start, "end": end, "count": 1}
     [after] = clocks(world, deal, Party.PARTNER)
     assert after.due_at > due
-    [absence] = world.store.rows(Absence)
-    moved = world.queued()[-1]
-    assert moved.key == f"absence:{absence.id}:clock:{after.id}"
-    assert moved.to == ToThread(deal.id) and moved.lines[0].key == "followup.ooo.moved"
-    assert moved.lines[0].params["due"] == after.due_at
+    # the thread is told the old and the new due time, and why (one notice for the move)
+    [moved] = [m for m in world.queued() if m.lines[0].key == "moves.moved"]
+    assert moved.to == ToThread(deal.id)
+    assert moved.lines[0].params["before"] == due
+    assert moved.lines[0].params["after"] == after.due_at
+    assert moved.lines[0].params["why"] == Text("moves.reason.absence")
     assert deal.id in world.refreshed  # type: ignore[attr-defined]
 
 

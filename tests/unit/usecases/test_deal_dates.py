@@ -57,7 +57,7 @@ def test_a_bant_update_moving_the_close_date_moves_the_poi_clock(world: World) -
     assert params["before"] == datetime(2025, 12, 27, tzinfo=TOKYO)
     assert params["after"] == rules.due_at
     assert params["why"] == Text("moves.reason.close_date", {"day": date(2026, 1, 30)})
-    assert params["kind"] == Text("deals.clock.poi")
+    assert params["what"] == Text("deals.clock.poi")
     # the BANT message comes first in the thread, then the move
     assert world.queued()[-1] is not None and world.queued()[-1].key == told[0].key
     for lang, words in (("en", ("moved from", "expected close date")), ("ja", ("成約予定日",))):
@@ -114,7 +114,7 @@ def test_every_reason_reads_in_both_languages(world: World, reason: str) -> None
         assert not announce_moved(uow, uow.deals.get(deal.id), row, before, reason)
         row.due_at = before.replace(day=before.day + 1)
         assert announce_moved(uow, uow.deals.get(deal.id), row, before, reason,
-                              note=Text("deals.clock.bant") if reason == CALENDAR else None)
+                              detail=Text("deals.clock.bant") if reason == CALENDAR else None)
         uow.commit()
     [told] = [m for m in world.queued() if m.lines[0].key == "moves.moved"]
     for lang in ("en", "ja"):

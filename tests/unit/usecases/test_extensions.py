@@ -72,7 +72,10 @@ def test_the_gs_approves_once_and_the_thread_and_requester_are_told(world: World
     [row] = clocks(world, deal, Party.PARTNER)
     assert row.due_at > due and ext.status is RequestStatus.APPROVED
     keys = {m.key: m for m in world.queued()}
-    assert keys[f"extension:{ext.id}:granted"].to == ToThread(deal.id)
+    [moved] = [m for m in keys.values() if m.lines[0].key == "moves.moved"]
+    assert moved.to == ToThread(deal.id) and moved.lines[0].params["before"] == due
+    assert moved.lines[0].params["after"] == row.due_at
+    assert moved.lines[1].key == "moves.extension_detail"  # who granted it, and why
     assert keys[f"extension:{ext.id}:approved:dm"].to == ToPerson(world.people["aiko"].id)
     assert _refused(lambda: decide_extension(world.services, world.actor("hiro"),
                                              DecideExtension(ext.id, False))) == \
@@ -102,7 +105,10 @@ def test_a_gs_grants_at_once(world: World) -> None:
                            FileExtension(DealRef(deal.id), "holiday", new_due=new_due))
     assert reply.lines[0].key == "followup.extend.granted"
     assert clocks(world, deal, Party.PARTNER)[0].due_at == new_due
-    assert [m.key for m in world.queued()][-1].endswith(":granted")  # no DM to oneself
+    queued = world.queued()
+    assert [m.lines[0].key for m in queued][-1] == "moves.moved"  # the thread: old, new, why
+    assert queued[-1].lines[0].params["before"] == due
+    assert not any(m.key.endswith(":approved:dm") for m in queued)  # no DM to oneself
 
 
 def test_who_may_not_and_what_cannot_be_extended(world: World) -> None:
