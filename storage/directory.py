@@ -9,6 +9,8 @@ idempotently: importing the same file twice changes nothing the second time.
     [[regions]]                         # optional: the default table already has ~30 regions
     code = "JP"
     closures = ["2025-12-29", "2025-12-30", "2025-12-31"]
+    gs_escalation = "U0PDM01"           # who hears when a GS's reply breaches (optional;
+                                        # default: the partner's PDM)
 
     [[partners]]
     name = "Acme Partners KK"
@@ -172,8 +174,9 @@ def _check_regions(check: _Checker, entries: list[dict[str, Any]]) -> set[str]:
     for index, entry in enumerate(entries):
         code = check.text_field(entry, "regions", index, "", "code") or "?"
         check.unknown_keys(entry, "regions", index, code,
-                           {"code", "country", "subdiv", "timezone", "workweek", "closures"})
-        settings = {k: v for k, v in entry.items() if k != "code"}
+                           {"code", "country", "subdiv", "timezone", "workweek", "closures",
+                            "gs_escalation"})
+        settings = {k: v for k, v in entry.items() if k not in ("code", "gs_escalation")}
         try:
             spec = region_from_config(code, settings, DEFAULT_REGIONS.get(code))
             RegionCalendar(spec)
@@ -244,8 +247,16 @@ def _check_people(check: _Checker, entries: list[dict[str, Any]], team: object,
     return users
 
 
+_STAFF = (Role.GS.value, Role.PDM.value, Role.ADMIN.value)
+
+
 def _check_links(check: _Checker, sections: dict[str, list[dict[str, Any]]],
                  region_codes: set[str], users: dict[str, str]) -> None:
+    for index, entry in enumerate(sections["regions"]):
+        contact = entry.get("gs_escalation")
+        if contact is not None and users.get(contact) not in _STAFF:
+            check.fail("regions", index, str(entry.get("code")), "gs_escalation",
+                       f"{contact!r} is not a person with role gs, pdm or admin in this file")
     for index, entry in enumerate(sections["partners"]):
         pdm = entry.get("pdm")
         if pdm is not None and users.get(pdm) not in (Role.PDM.value, Role.ADMIN.value):
@@ -295,7 +306,8 @@ def import_directory(uow: AbstractUnitOfWork, text: str, *, source: str = "direc
 
 def _load_regions(uow: AbstractUnitOfWork, parsed: _Parsed, report: ImportReport) -> None:
     for entry in parsed.regions:
-        spec = region_from_config(entry["code"], {k: v for k, v in entry.items() if k != "code"},
+        spec = region_from_config(entry["code"], {k: v for k, v in entry.items()
+                                                  if k not in ("code", "gs_escalation")},
                                   DEFAULT_REGIONS.get(entry["code"]))
         values: dict[str, Any] = {
             "country": spec.country, "subdiv": spec.subdiv, "timezone": spec.timezone,
@@ -363,6 +375,11 @@ def _load_links(uow: AbstractUnitOfWork, parsed: _Parsed, *, orgs: dict[str, Par
         pdm = people[entry["pdm"]].id if entry.get("pdm") else None
         if _assign(orgs[entry["name"]], {"pdm_id": pdm}) and entry["name"] not in new_orgs:
             report.updated["partners"] += 1
+    for entry in parsed.regions:
+        region = uow.directory.region(entry["code"])
+        contact = people[entry["gs_escalation"]].id if entry.get("gs_escalation") else None
+        if region is not None and _assign(region, {"gs_escalation_id": contact}):
+            report.updated["regions"] += 1
     for entry in parsed.routing:
         gs_id = people[entry["gs"]].id
         route = uow.directory.route(entry["region"], entry["segment"])

@@ -3,9 +3,9 @@
 A stored clock is the record of a rule clock (`rules.clocks`): its inputs are rows (the message
 that started it, the region calendar, the owing side's absences, the approved extensions), so it
 is rebuilt from them whenever one changes (an out-of-office registered, an extension approved),
-and `due_at`, `basis` and `next_action_at` are written back. A partner's clock escalates
-(`next_action_at` is the next step of `rules.escalation.plan`); the reverse clock a partner's
-message starts for the GS is measured only (`next_action_at` stays empty, so no sweep claims it).
+and `due_at`, `basis` and `next_action_at` are written back. Every reply clock escalates
+(`next_action_at` is the next step of `rules.escalation.plan`), the GS's as the partner's: the
+rules hold both sides to the same 48 hours, so a reply a GS owes is reminded and breached too.
 
     row, clock = start_clock(uow, regions, deal, kind=RESPONSE, owed_by=Party.PARTNER, at=now)
     stop_clock(row, at=reply_time)
@@ -29,6 +29,7 @@ __all__ = [
     "COLLABORATION",
     "RESPONSE",
     "RESPONSE_KINDS",
+    "escalates",
     "next_action_at",
     "owner_of",
     "rebuild",
@@ -57,6 +58,12 @@ def owner_of(uow: AbstractUnitOfWork, deal: Deal, owed_by: Party) -> int | None:
         return person.id
     contact = uow.directory.partner_contact(deal.partner_org_id)
     return contact.id if contact is not None else None
+
+
+def escalates(row: Clock) -> bool:
+    """Whether the sweep reminds and breaches this clock: every clock owed by the partner, and
+    a reply owed by the GS (held to the same rules)."""
+    return row.owed_by is Party.PARTNER or (row.owed_by is Party.GS and row.kind == RESPONSE)
 
 
 def rebuild(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, deal: Deal
@@ -89,7 +96,7 @@ def start_clock(uow: AbstractUnitOfWork, regions: RegionDirectory, deal: Deal, *
     clock, calendar = rebuild(uow, regions, row, deal)
     row.due_at = clock.due_at
     row.basis = clock.basis.value
-    row.next_action_at = next_action_at(clock, calendar) if owed_by is Party.PARTNER else None
+    row.next_action_at = next_action_at(clock, calendar) if escalates(row) else None
     uow.clocks.add(row)
     return row, clock, calendar
 
@@ -120,7 +127,7 @@ def recompute(uow: AbstractUnitOfWork, regions: RegionDirectory, row: Clock, dea
         row.due_at = clock.due_at
     if clock.basis.value != row.basis:
         row.basis = clock.basis.value
-    if row.owed_by is Party.PARTNER:
+    if escalates(row):
         following = next_action_at(clock, calendar, done=row.escalation_step)
         if following != row.next_action_at:
             row.next_action_at = following

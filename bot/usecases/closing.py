@@ -27,6 +27,7 @@ from bot.usecases.deal_support import (
     named_deal,
     not_open,
     person_of,
+    settle_overdue,
     status_text,
     stop_clocks,
     usage_refusal,
@@ -34,7 +35,7 @@ from bot.usecases.deal_support import (
 from bot.usecases.policy import require
 from rules.facts import Deal as DealFacts
 from storage.mapping import deal_facts
-from storage.models import ClockState, DealStatus, Party, Poi, PoiStatus
+from storage.models import ClockState, DealStatus, Poi, PoiStatus
 
 if TYPE_CHECKING:
     from bot.context import Actor
@@ -82,6 +83,7 @@ def close_deal(services: Services, actor: Actor, command: CloseDeal) -> DealDone
         deal.status = DealStatus.WON if command.won else DealStatus.LOST
         deal.updated_at = now
         stop_clocks(uow, deal, now, ClockState.CANCELLED, kinds=("response", "collaboration"))
+        settle_overdue(uow, deal, now)
         refresh_card(uow, deal.id)
         closed = Text("deals.done.closed", {"status": status_text(deal.status),
                                             **deal_args(deal)})
@@ -108,7 +110,9 @@ def remove_partner(services: Services, actor: Actor, command: RemovePartner) -> 
             raise not_open(deal)
         deal.status = DealStatus.REMOVED
         deal.updated_at = now
-        stop_clocks(uow, deal, now, ClockState.CANCELLED, owed_by=Party.PARTNER)
+        # every clock stops: the partner's, and the GS's replies to a partner no longer there
+        stop_clocks(uow, deal, now, ClockState.CANCELLED)
+        settle_overdue(uow, deal, now)
         refresh_card(uow, deal.id)
         person = person_of(uow, actor)
         told = Text("deals.dm.removed", {"gs": mention(person), "reason": Typed(reason),

@@ -37,6 +37,7 @@ __all__ = [
     "not_open",
     "open_deals",
     "person_of",
+    "settle_overdue",
     "status_text",
     "stop_clocks",
     "usage_refusal",
@@ -172,3 +173,12 @@ def stop_clocks(uow: AbstractUnitOfWork, deal: Deal, now: datetime, state: Clock
         clock.state = state
         clock.stopped_at = now
         clock.next_action_at = None
+
+
+def settle_overdue(uow: AbstractUnitOfWork, deal: Deal, now: datetime) -> None:
+    """A deal closed or lost its partner: the GS owes no reply on it any more, so an overdue
+    one (breached, unanswered) is overdue no more; its breach stays on the GS's record."""
+    for clock in uow.clocks.for_deal(deal.id):
+        if clock.owed_by is Party.GS and clock.state is ClockState.BREACHED \
+                and clock.stopped_at is None:
+            clock.stopped_at = now

@@ -1,4 +1,5 @@
-"""The Home tab's facts: my open deals, my running clocks, my breaches; a PDM's partners.
+"""The Home tab's facts: my open deals, my running clocks (and the GS's overdue replies), my
+breaches; a PDM's partners.
 
     data = home_data(services, actor)
 
@@ -48,13 +49,15 @@ class DealLine:
 
 @dataclass(frozen=True)
 class ClockLine:
-    """One running clock: on which deal, what is owed, by whom, by when."""
+    """One running clock: on which deal, what is owed, by whom, by when; `overdue` for a reply
+    the GS owes that is past its due time (breached) and has not come yet."""
 
     deal_id: int
     company: str
     kind: str
     owed_by: Party
     due_at: datetime
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class HomeData:
     clocks: list[ClockLine] = field(default_factory=list)
     breaches: list[BreachLine] = field(default_factory=list)
     orgs: list[OrgSummary] = field(default_factory=list)
+    own_breaches: list[BreachLine] = field(default_factory=list)  # a GS's own late replies
 
 
 def _deal_lines(deals: Sequence[Deal]) -> list[DealLine]:
@@ -100,9 +104,12 @@ def _clocks(uow: AbstractUnitOfWork, deals: Sequence[Deal]) -> list[ClockLine]:
     if not deals:
         return []
     by_id = {d.id: d for d in deals}
+    overdue = [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by, r.due_at,
+                         overdue=True)
+               for r, _ in uow.clocks.unanswered(Party.GS, deal_ids=list(by_id))]
     rows = sorted(uow.clocks.running_for(list(by_id)), key=lambda c: (c.due_at, c.id))
-    return [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by, r.due_at)
-            for r in rows]
+    return overdue + [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by,
+                                r.due_at) for r in rows]
 
 
 def _breaches(uow: AbstractUnitOfWork, since: datetime, *, org_id: int | None = None,
@@ -128,6 +135,9 @@ def home_data(services: Services, actor: Actor) -> HomeData:
             data.deals.extend(_deal_lines(deals))
             data.clocks.extend(_clocks(uow, deals))
             data.breaches.extend(_breaches(uow, since, gs_id=actor.person_id))
+            data.own_breaches.extend(
+                BreachLine(b.deal_id, company, b.kind, b.occurred_at)
+                for b, company in uow.breaches.of_gs(since, gs_id=actor.person_id))
         if actor.role in (Role.PDM, Role.ADMIN) and actor.person_id is not None:
             for org in uow.directory.orgs_of_pdm(actor.person_id):
                 deals = uow.deals.for_partner(org.id)

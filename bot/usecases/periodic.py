@@ -1,5 +1,6 @@
-"""The periodic use cases the scheduler triggers: BANT prompts, the POI and onboarding clocks,
-and the digests for GSs and PDMs. Each is idempotent for its day (outbox keys carry the date),
+"""The periodic use cases the scheduler triggers: BANT prompts, the POI and onboarding clocks
+(and the planning of GS reply clocks stored before they escalated), and the digests for GSs
+and PDMs. Each is idempotent for its day (outbox keys carry the date),
 so running one twice, or in two replicas, sends nothing twice."""
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, queue
-from bot.usecases.clock_store import BANT, start_clock
+from bot.usecases.clock_store import BANT, escalates, recompute, start_clock
 from bot.usecases.sweep_messages import buttons
 from rules.vocabulary import Role
 from storage.models import Clock, Deal, DealStatus, Party
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["PeriodicReport", "bant_prompts", "ensure_clocks", "gs_digests", "pdm_digests"]
 
 BANT_EVERY = timedelta(days=7)
+GS_BREACH_WINDOW = timedelta(days=90)  # a GS's own breaches counted in their daily digest
 
 
 @dataclass
@@ -86,12 +89,34 @@ def ensure_clocks(services: Services) -> PeriodicReport:
                 start_clock(uow, services.regions, deal, kind="onboarding",
                             owed_by=Party.PARTNER, at=now)
                 report.clocks += 1
+        report.clocks += _plan_gs_clocks(services, uow, now)
         uow.commit()
     return report
 
 
+def _plan_gs_clocks(services: Services, uow: AbstractUnitOfWork, now: datetime) -> int:
+    """GS reply clocks stored when they were only measured (no step planned, none taken) get
+    their reminders and breach planned, so the sweep holds them to the rules too; how many."""
+    planned = 0
+    for region in services.regions.codes():
+        for row, deal in uow.clocks.running_in_region(region):
+            if escalates(row) and row.owed_by is Party.GS and row.next_action_at is None \
+                    and row.escalation_step is None:
+                recompute(uow, services.regions, row, deal, now=now)
+                planned += 1
+    return planned
+
+
+def _digest_kind(clock: Clock) -> Text:
+    """What a digest line says is owed: the GS's own reply, or the partner's kind of reply."""
+    if clock.owed_by is Party.GS:
+        return Text("digest.kind.gs_response")
+    return Text(f"digest.kind.{clock.kind}")
+
+
 def gs_digests(services: Services, region: str) -> PeriodicReport:
-    """Each GS of `region` gets one DM a day listing their deals' running clocks."""
+    """Each GS of `region` gets one DM a day listing their deals' running clocks, their own
+    overdue replies to partners, and how many of their replies breached in the last 90 days."""
     report = PeriodicReport()
     now = services.now()
     calendar = services.regions.calendar(region)
@@ -103,15 +128,31 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
         for clock, deal in uow.clocks.running_in_region(region):
             if deal.gs_id is not None:
                 per_gs[deal.gs_id].append((clock, deal))
-        for gs_id, items in per_gs.items():
+        overdue: dict[int, list[tuple[Clock, Deal]]] = defaultdict(list)
+        for clock, deal in uow.clocks.unanswered(Party.GS, region=region):
+            if deal.gs_id is not None:
+                overdue[deal.gs_id].append((clock, deal))
+        for gs_id in sorted({*per_gs, *overdue}):
             gs = uow.directory.find_person(gs_id)
             if gs is None or gs.role not in (Role.GS, Role.ADMIN):
                 continue
-            lines = tuple(Text("digest.gs.line", {
-                "company": Typed(deal.company), "kind": Text(f"digest.kind.{clock.kind}"),
-                "due": clock.due_at}) for clock, deal in sorted(items, key=lambda p: p[0].due_at))
+            lines: list[Text] = []
+            items = sorted(per_gs.get(gs_id, []), key=lambda p: p[0].due_at)
+            if items:
+                lines.append(Text("digest.gs.head", {}, len(items)))
+                lines.extend(Text("digest.gs.line", {
+                    "company": Typed(deal.company), "kind": _digest_kind(clock),
+                    "due": clock.due_at}) for clock, deal in items)
+            late = overdue.get(gs_id, [])
+            if late:
+                lines.append(Text("digest.gs.overdue", {}, len(late)))
+                lines.extend(Text("digest.gs.overdue_line", {
+                    "company": Typed(deal.company), "due": clock.due_at}) for clock, deal in late)
+            breached = len(uow.breaches.of_gs(now - GS_BREACH_WINDOW, gs_id=gs.id, limit=1000))
+            if breached:
+                lines.append(Text("digest.gs.breaches", {}, breached))
             if queue(uow, Outgoing(f"digest:gs:{gs.id}:{today.isoformat()}", ToPerson(gs.id),
-                                   (Text("digest.gs.head", {}, len(items)), *lines))):
+                                   tuple(lines))):
                 report.digests += 1
         uow.commit()
     return report
@@ -137,8 +178,12 @@ def pdm_digests(services: Services) -> PeriodicReport:
             text = Text("digest.pdm", {"partner": Typed(org.name), "replies": len(replies),
                                        "late": late, "median": f"{median:.1f}",
                                        "breaches": uow.breaches.count_since(org.id, since)})
+            # GSs' breaches on this partner's deals: told apart, never on the partner's record
+            gs_breaches = len(uow.breaches.of_gs(since, org_id=org.id, limit=1000))
+            lines = (text, Text("digest.pdm_gs", {"partner": Typed(org.name)}, gs_breaches)) \
+                if gs_breaches else (text,)
             key = f"digest:pdm:{pdm.id}:{org.id}:{week.year}-W{week.week:02d}"
-            if queue(uow, Outgoing(key, ToPerson(pdm.id), (text,))):
+            if queue(uow, Outgoing(key, ToPerson(pdm.id), lines)):
                 report.digests += 1
         uow.commit()
     return report

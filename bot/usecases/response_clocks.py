@@ -1,6 +1,8 @@
 """Response clocks from thread messages: a GS's message in a deal thread starts the partner's
-response clock (the thread is told when the reply is due, and why), a partner's reply stops it,
-and the reverse clock is measured for the GS.
+response clock (the thread is told when the reply is due, and why), a partner's reply stops it;
+a partner's message starts the GS's clock, held to the same rules (reminded, breached: see
+`bot.usecases.sweep`), and the GS's reply stops it, an overdue one (breached, unanswered) too.
+Questions to the bot, slash commands and the bot's own posts move nothing.
 
     outcome = on_thread_message(services, ThreadMessage(team, channel, thread_ts, ts, user))
 
@@ -129,6 +131,11 @@ def _on_thread_message(services: Services, uow: AbstractUnitOfWork, message: Thr
     for row in running_owed(uow, deal.id, side, kinds=RESPONSE_KINDS):
         stop_clock(row, at=now)
         record.stops_clock = True
+    if side is Party.GS:
+        # the GS's overdue reply has come at last: it stays a breach, but is overdue no more
+        for row, _ in uow.clocks.unanswered(Party.GS, deal_ids=[deal.id]):
+            row.stopped_at = now
+            record.stops_clock = True
     if record.stops_clock:
         outcome += "+stopped"
     owes = deal.status in ACTIVE_STATUSES and (

@@ -20,7 +20,7 @@ from bot.usecases.sweep_batch import Batch, load_batch
 from bot.usecases.sweep_messages import DIGEST_THRESHOLD, act, digests, pdm_notices
 from rules.clocks import remaining
 from rules.escalation import Action, plan
-from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus
+from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus, Party
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -90,8 +90,16 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
             changes["next_action_at"] = None
             if chosen.action is Action.LAPSE:
                 lapsed.append(deal.id)
+            elif row.owed_by is Party.GS:
+                # the GS's own breach: never on the partner organisation's record
+                batch.breaches.append({"partner_org_id": None, "owed_by": Party.GS,
+                                       "person_id": deal.gs_id or row.owed_by_person_id,
+                                       "deal_id": deal.id, "clock_id": row.id,
+                                       "kind": row.kind, "occurred_at": chosen.at})
             elif deal.partner_org_id is not None:
-                batch.breaches.append({"partner_org_id": deal.partner_org_id, "deal_id": deal.id,
+                batch.breaches.append({"partner_org_id": deal.partner_org_id,
+                                       "owed_by": Party.PARTNER,
+                                       "person_id": row.owed_by_person_id, "deal_id": deal.id,
                                        "clock_id": row.id, "kind": row.kind,
                                        "occurred_at": chosen.at})
         else:
@@ -116,8 +124,8 @@ def _write(uow: AbstractUnitOfWork, batch: Batch, *, now: datetime, report: Swee
         uow.breaches.add_many(batch.breaches)
         report.breaches += len(batch.breaches)
         # a PDM hears when one of their partners reaches 3 breaches in 90 days
-        counts = uow.breaches.counts_since({int(str(b["partner_org_id"])) for b in batch.breaches},
-                                           now - PDM_WINDOW)
+        counts = uow.breaches.counts_since({int(str(b["partner_org_id"])) for b in batch.breaches
+                                            if b["owed_by"] is Party.PARTNER}, now - PDM_WINDOW)
         pdm_notices(batch, counts, PDM_BREACH_THRESHOLD, now)
     if batch.outgoing:
         report.messages += queue_many(uow, batch.outgoing, at=now)

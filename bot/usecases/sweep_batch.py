@@ -45,6 +45,18 @@ class Batch:
         default_factory=lambda: defaultdict(list))
     clock_updates: list[dict[str, object]] = field(default_factory=list)
     breaches: list[dict[str, object]] = field(default_factory=list)
+    # who hears of a GS's breach per region (`regions.gs_escalation_id`), when configured
+    gs_escalation: dict[str, int] = field(default_factory=dict)
+
+    def escalation_contact(self, deal: Deal) -> Person | None:
+        """Who hears when the GS's reply on `deal` breaches: the region's configured contact,
+        else the partner organisation's PDM."""
+        configured = self.person(self.gs_escalation.get(deal.region_code))
+        if configured is not None and configured.active:
+            return configured
+        org = self.orgs.get(deal.partner_org_id or -1)
+        pdm = self.person(org.pdm_id) if org is not None else None
+        return pdm if pdm is not None and pdm.active else None
 
     def person(self, person_id: int | None) -> Person | None:
         """A loaded person (None for none)."""
@@ -76,15 +88,20 @@ def load_batch(uow: AbstractUnitOfWork, rows: Sequence[Clock]) -> Batch:
     threads = {th.deal_id: th for th in uow.deals.threads(deals)}
     org_ids = {d.partner_org_id for d in deals.values() if d.partner_org_id is not None}
     orgs = {o.id: o for o in uow.directory.orgs(org_ids)} if org_ids else {}
+    regions = [uow.directory.region(code) for code in sorted({d.region_code
+                                                              for d in deals.values()})]
+    escalation = {r.code: r.gs_escalation_id for r in regions
+                  if r is not None and r.gs_escalation_id is not None}
     person_ids = ({d.gs_id for d in deals.values()} | {d.registered_by_id for d in deals.values()}
-                  | {o.pdm_id for o in orgs.values()})
+                  | {o.pdm_id for o in orgs.values()} | set(escalation.values()))
     people = {p.id: p for p in uow.directory.people(
         {i for i in person_ids if i is not None}, org_ids=org_ids)}
     org_people: dict[int, list[Person]] = defaultdict(list)
     for person in sorted(people.values(), key=lambda p: p.id):
         if person.partner_org_id is not None and person.active:
             org_people[person.partner_org_id].append(person)
-    batch = Batch(deals=deals, threads=threads, people=people, org_people=org_people, orgs=orgs)
+    batch = Batch(deals=deals, threads=threads, people=people, org_people=org_people, orgs=orgs,
+                  gs_escalation=escalation)
     _load_facts(uow, batch, rows)
     return batch
 

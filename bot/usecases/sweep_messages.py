@@ -1,6 +1,9 @@
 """What the sweep says, as typed messages (`bot.messages`): the reminders of a step, the breach
 and lapse notices, the channel digests of many reminders at once, and the PDM's notice of a
-partner's third breach. Rendered at send time, for the reader where each lands."""
+partner's third breach. A reply the GS owes has its own words (`reminder.gs_response.*`): the
+thread reminder and the DMs address the GS, and its breach notice carries no Extend or Remove
+buttons (those act on a partner's breach) but tells the GS and the region's escalation contact.
+Rendered at send time, for the reader where each lands."""
 
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from bot.messages import Button, Outgoing, Param, Text, ToChannel, ToPerson, ToT
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.escalation import Action, Audience, PlannedStep
-from storage.models import Clock, Deal, Person
+from storage.models import Clock, Deal, Party, Person
 
-__all__ = ["BREACH_BUTTONS", "DIGEST_LINES", "DIGEST_THRESHOLD", "REMINDER_BUTTONS", "act",
-           "digests", "pdm_notices"]
+__all__ = ["BREACH_BUTTONS", "DIGEST_LINES", "DIGEST_THRESHOLD", "GS_BREACH_BUTTONS",
+           "REMINDER_BUTTONS", "act", "digests", "pdm_notices"]
 
 DIGEST_THRESHOLD = 5
 # Slack refuses a section over 3,000 characters: a digest goes out in parts of 20 lines, each
@@ -24,6 +27,7 @@ DIGEST_LINES = 20
 DIGEST_COMPANY_CHARS = 40
 REMINDER_BUTTONS = ("bant_open", "ooo_open", "extension_open")
 BREACH_BUTTONS = ("breach_extend", "breach_remove", "breach_dismiss", "breach_timeline")
+GS_BREACH_BUTTONS = ("breach_timeline",)  # the evidence; extend and remove are partners'
 _LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 
@@ -67,6 +71,9 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
         left: timedelta) -> None:
     """Queue (in the batch) the messages of one step."""
     key = f"clock:{row.id}:{step.key}"
+    if row.owed_by is Party.GS:
+        _gs_step(batch, key, row, deal, step=step, clock=clock, left=left)
+        return
     kind = _kind(row)
     company = Typed(deal.company)
     thread = batch.threads.get(deal.id)
@@ -128,6 +135,48 @@ def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep
                 _dm(batch, key, gs, dm, deal)
 
 
+def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
+             clock: RulesClock, left: timedelta) -> None:
+    """A step of a reply the GS owes: reminded as a partner's is (the thread, addressed to
+    the GS, then a DM), and at breach a notice in the thread, a DM to the GS and one to the
+    escalation contact (the region's, else the partner's PDM)."""
+    gs = batch.person(deal.gs_id) or batch.person(row.owed_by_person_id)
+    params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
+    thread = batch.threads.get(deal.id)
+    if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
+        hours = int(left.total_seconds() // 3600)
+        said = Text("reminder.gs_response.thread", params, hours)
+        if Audience.THREAD in step.audience and thread is not None:
+            batch.outgoing.append(Outgoing(key, ToThread(deal.id), (
+                Text("reminder.mention", {"user": gs.slack_user_id, "text": said})
+                if gs is not None else said,)))
+        for audience in step.audience:
+            if audience is Audience.OWNER and gs is not None:
+                _dm(batch, key, gs, (Text("reminder.gs_response.dm", params, hours),), deal)
+            elif audience is Audience.DELEGATE:
+                for absence in clock.delegated:
+                    delegate = batch.by_slack_id.get(absence.delegate or "")
+                    if absence.covers(step.at) and delegate is not None:
+                        _dm(batch, key, delegate, (Text("reminder.delegate", params, hours),),
+                            deal)
+        return
+    notice = Text("reminder.gs_response.breach", params)
+    if thread is not None:
+        batch.outgoing.append(Outgoing(key, ToThread(deal.id), (
+            Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
+            if gs is not None else notice,), buttons(deal.id, GS_BREACH_BUTTONS, row.id)))
+    if gs is not None:
+        _dm(batch, key, gs, (Text("reminder.gs_response.breach_dm", params),), deal,
+            names=GS_BREACH_BUTTONS, clock_id=row.id)
+    contact = batch.escalation_contact(deal)
+    org = batch.orgs.get(deal.partner_org_id or -1)
+    if contact is not None and contact is not gs:
+        _dm(batch, key, contact, (Text("reminder.gs_response.breach_escalation", {
+            **params, "gs": Typed(gs.name if gs is not None else "-"),
+            "partner": Typed(org.name if org is not None else "-")}),), deal,
+            names=GS_BREACH_BUTTONS, clock_id=row.id)
+
+
 def digests(batch: Batch) -> None:
     """Thread reminders: one by one, or one digest per channel and partner organisation when
     many fall due at once (in parts of `DIGEST_LINES` lines, under Slack's 3,000 characters)."""
@@ -165,6 +214,8 @@ def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: dateti
     window): one notice per organisation, however many breaches at once."""
     latest: dict[int, int] = {}
     for breach in batch.breaches:
+        if breach["owed_by"] is not Party.PARTNER:
+            continue  # a GS's breach is on no organisation's record
         org_id, clock_id = int(str(breach["partner_org_id"])), int(str(breach["clock_id"]))
         latest[org_id] = max(latest.get(org_id, 0), clock_id)
     for org_id, clock_id in sorted(latest.items()):

@@ -45,7 +45,16 @@ from rules.eligibility import eligibility
 from rules.money import Money
 from rules.sections import title
 from rules.vocabulary import Role
-from storage.models import BantUpdate, ClockState, Deal, DealStatus, LineItem, PoiStatus
+from storage.models import (
+    BantUpdate,
+    Clock,
+    ClockState,
+    Deal,
+    DealStatus,
+    LineItem,
+    Party,
+    PoiStatus,
+)
 
 if TYPE_CHECKING:
     pass
@@ -120,10 +129,18 @@ def _items_text(deal: Deal, items: tuple[LineItem, ...], lang: str) -> str:
     return "\n".join(lines)
 
 
+def _overdue(clock: Clock, deal: Deal) -> bool:
+    """A reply the GS owes, past its due time and not come yet, on an open deal."""
+    return clock.owed_by is Party.GS and clock.state is ClockState.BREACHED \
+        and clock.stopped_at is None and deal.is_open
+
+
 def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
-    # an offer not answered in time lapsed (the decision line says so): it is not a breach
+    # an offer not answered in time lapsed (the decision line says so): it is not a breach;
+    # a GS's breached reply is flagged while overdue, and stops when the reply comes
     shown = [c for c in facts.clocks if c.state is ClockState.RUNNING
-             or (c.state is ClockState.BREACHED and c.kind != "collaboration")]
+             or (c.state is ClockState.BREACHED and c.kind != "collaboration"
+                 and (c.owed_by is not Party.GS or _overdue(c, facts.deal)))]
     if not shown:
         return t("deals.card.no_clocks", lang)
     lines = []
@@ -131,6 +148,7 @@ def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
         kind_key = f"deals.clock.{clock.kind}"
         kind = t(kind_key, lang) if kind_key in _catalog(lang) else clock.kind
         template = "deals.card.clock_line" if clock.state is ClockState.RUNNING \
+            else "deals.card.clock_overdue" if _overdue(clock, facts.deal) \
             else "deals.card.clock_breached"
         lines.append(t(template, lang, kind=kind,
                        owed_by=t(f"deals.party.{clock.owed_by.value}", lang),

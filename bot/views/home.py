@@ -59,7 +59,8 @@ def _owes(owed_by: Party, role: Role | None, lang: str) -> str:
 
 
 def _clock_line(clock: ClockLine, role: Role | None, lang: str, tz: tzinfo) -> str:
-    return t("home.clock.line", lang, id=clock.deal_id, company=escape(clock.company),
+    return t("home.clock.overdue_line" if clock.overdue else "home.clock.line", lang,
+             id=clock.deal_id, company=escape(clock.company),
              what=_kind_text("home.owed", clock.kind, lang),
              due=rules_i18n.format_datetime(clock.due_at, lang, tz),
              who=_owes(clock.owed_by, role, lang))
@@ -126,6 +127,11 @@ def home_view(data: HomeData, *, lang: str, tz: tzinfo) -> dict[str, Any]:
         blocks += _section(breaches_title,
                            _listing([_breach_line(b, lang, tz) for b in data.breaches],
                                     t("home.breaches.none", lang), lang))
+        if data.own_breaches:
+            blocks.append(DividerBlock())
+            blocks += _section(t("home.breaches.own", lang),
+                               _listing([_breach_line(b, lang, tz) for b in data.own_breaches],
+                                        t("home.breaches.none", lang), lang))
     if data.role in (Role.PDM, Role.ADMIN):
         if data.role is Role.ADMIN:
             blocks.append(DividerBlock())

@@ -103,6 +103,21 @@ class MemoryClockRepository(ClockRepository):
                  and c.state is ClockState.BREACHED and c.stopped_at is None]
         return found[-1] if found else None
 
+    def unanswered(self, owed_by: Party, *, deal_ids: Iterable[int] | None = None,
+                   region: str | None = None) -> Sequence[tuple[Clock, Deal]]:
+        ids = None if deal_ids is None else set(deal_ids)
+        found: list[tuple[Clock, Deal]] = []
+        for clock in self._soonest(self.store.rows(Clock)):
+            deal = self.store.get(Deal, clock.deal_id)
+            if deal is None or clock.owed_by is not owed_by \
+                    or clock.state is not ClockState.BREACHED or clock.stopped_at is not None \
+                    or deal.status not in OPEN_DEAL_STATUSES \
+                    or (ids is not None and clock.deal_id not in ids) \
+                    or (region is not None and deal.region_code != region):
+                continue
+            found.append((clock, deal))
+        return found
+
     def running_in_region(self, region: str, *,
                           statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES
                           ) -> Sequence[tuple[Clock, Deal]]:
@@ -238,26 +253,44 @@ class MemoryBreachRepository(BreachRepository):
     def for_clock(self, clock_id: int) -> Breach | None:
         return next((b for b in self.store.rows(Breach) if b.clock_id == clock_id), None)
 
+    def _on_record(self) -> list[Breach]:
+        return [b for b in self.store.rows(Breach) if b.owed_by is Party.PARTNER]
+
     def latest_for_deal(self, deal_id: int) -> Breach | None:
-        found = [b for b in self.store.rows(Breach) if b.deal_id == deal_id]
+        found = [b for b in self._on_record() if b.deal_id == deal_id]
         return max(found, key=lambda b: (b.occurred_at, b.id), default=None)
 
     def count_since(self, partner_org_id: int, since: datetime) -> int:
-        return sum(1 for b in self.store.rows(Breach)
+        return sum(1 for b in self._on_record()
                    if b.partner_org_id == partner_org_id and b.occurred_at >= since)
 
     def counts_since(self, partner_org_ids: Iterable[int], since: datetime) -> dict[int, int]:
         counts: dict[int, int] = {}
         wanted = set(partner_org_ids)
-        for breach in self.store.rows(Breach):
+        for breach in self._on_record():
             if breach.partner_org_id in wanted and breach.occurred_at >= since:
-                counts[breach.partner_org_id] = counts.get(breach.partner_org_id, 0) + 1
+                org = breach.partner_org_id
+                assert org is not None
+                counts[org] = counts.get(org, 0) + 1
         return counts
+
+    def of_gs(self, since: datetime, *, gs_id: int | None = None, org_id: int | None = None,
+              limit: int = 50) -> Sequence[tuple[Breach, str | None]]:
+        found: list[tuple[Breach, str | None]] = []
+        for breach in self.store.rows(Breach):
+            deal = self.store.get(Deal, breach.deal_id)
+            if breach.owed_by is not Party.GS or breach.occurred_at < since \
+                    or (gs_id is not None and breach.person_id != gs_id) \
+                    or (org_id is not None and (deal is None or deal.partner_org_id != org_id)):
+                continue
+            found.append((breach, deal.company if deal is not None else None))
+        found.sort(key=lambda pair: (pair[0].occurred_at, pair[0].id), reverse=True)
+        return found[:limit]
 
     def recent(self, since: datetime, *, org_id: int | None = None, gs_id: int | None = None,
                limit: int = 50) -> Sequence[tuple[Breach, str | None]]:
         found: list[tuple[Breach, str | None]] = []
-        for breach in self.store.rows(Breach):
+        for breach in self._on_record():
             deal = self.store.get(Deal, breach.deal_id)
             mine = breach.partner_org_id == org_id if org_id is not None else \
                 deal is not None and deal.gs_id == gs_id

@@ -80,6 +80,8 @@ class Region(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     workweek: Mapped[list[int]] = mapped_column(JSON, default=lambda: [0, 1, 2, 3, 4])
     closures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # who hears when a GS's reply breaches on a deal of the region (default: the partner's PDM)
+    gs_escalation_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", use_alter=True))
 
 
 class GsRoute(Base):

@@ -168,13 +168,18 @@ class DiscountRequest(Base):
 
 
 class Breach(Base):
-    """A breach on a partner's record."""
+    """A breached reply clock. Owed by the partner, it is on the partner organisation's record
+    (`partner_org_id`); owed by the GS, it is that GS's (`person_id`) and never on an
+    organisation's record (`partner_org_id` stays empty), so no organisation count sees it."""
 
     __tablename__ = "breaches"
     __table_args__ = (Index("ix_breaches_partner_org_id_at", "partner_org_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_org_id: Mapped[int] = mapped_column(ForeignKey("partner_orgs.id"))
+    partner_org_id: Mapped[int | None] = mapped_column(ForeignKey("partner_orgs.id"))
+    owed_by: Mapped[Party] = mapped_column(enum_column(Party, "party"), default=Party.PARTNER,
+                                           server_default=Party.PARTNER.value)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
     clock_id: Mapped[int | None] = mapped_column(ForeignKey("clocks.id"), unique=True)
     kind: Mapped[str] = mapped_column(String(32))

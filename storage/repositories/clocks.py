@@ -58,6 +58,13 @@ class ClockRepository(ABC):
         """The newest breached clock still unanswered (not stopped): an extension may revive it."""
 
     @abstractmethod
+    def unanswered(self, owed_by: Party, *, deal_ids: Iterable[int] | None = None,
+                   region: str | None = None) -> Sequence[tuple[Clock, Deal]]:
+        """Breached clocks owed by `owed_by` whose reply has not come yet (not stopped), on open
+        deals (of `deal_ids`, of a region), with their deal, soonest due first: the replies
+        shown overdue."""
+
+    @abstractmethod
     def running_in_region(self, region: str, *,
                           statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES
                           ) -> Sequence[tuple[Clock, Deal]]:
@@ -132,6 +139,18 @@ class SqlClockRepository(ClockRepository):
             Clock.deal_id == deal_id, Clock.owed_by == owed_by, Clock.kind.in_(list(kinds)),
             Clock.state == ClockState.BREACHED, Clock.stopped_at.is_(None))
             .order_by(Clock.id.desc()).limit(1))
+
+    def unanswered(self, owed_by: Party, *, deal_ids: Iterable[int] | None = None,
+                   region: str | None = None) -> Sequence[tuple[Clock, Deal]]:
+        query = select(Clock, Deal).join(Deal, Clock.deal_id == Deal.id).where(
+            Clock.owed_by == owed_by, Clock.state == ClockState.BREACHED,
+            Clock.stopped_at.is_(None), Deal.status.in_(list(OPEN_DEAL_STATUSES)))
+        if deal_ids is not None:
+            query = query.where(Clock.deal_id.in_(set(deal_ids)))
+        if region is not None:
+            query = query.where(Deal.region_code == region)
+        rows = self.session.execute(query.order_by(Clock.due_at, Clock.id)).all()
+        return [(clock, deal) for clock, deal in rows]
 
     def running_in_region(self, region: str, *,
                           statuses: Iterable[DealStatus] = OPEN_DEAL_STATUSES

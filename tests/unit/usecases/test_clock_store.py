@@ -75,11 +75,13 @@ def test_a_partner_clock_is_stored_running_with_its_first_reminder() -> None:
     assert row.version == 1
 
 
-def test_the_gss_clock_is_measured_only() -> None:
+def test_the_gss_clock_escalates_like_the_partners() -> None:
+    """Issue 11: a reply the GS owes is held to the same rules, so its first reminder is
+    planned (24 business hours before it is due)."""
     world = World.make(now=NOW)
     row = _start(world, world.deal(), Party.GS)
     assert row.owed_by_person_id == world.people["hiro"].id
-    assert row.due_at == WED_9 and row.next_action_at is None
+    assert row.due_at == WED_9 and row.next_action_at == utc(2025, 12, 2, 0)
 
 
 def test_a_weekend_message_is_due_the_next_business_day_at_17() -> None:
@@ -164,7 +166,7 @@ def test_recompute_counts_an_approved_extension_only() -> None:
     assert stored.due_at == WED_9 + timedelta(days=1)
 
 
-def test_recompute_leaves_the_gs_clock_unclaimable() -> None:
+def test_recompute_moves_the_gs_clocks_next_step_with_its_absence() -> None:
     world = World.make(now=NOW)
     row = _start(world, world.deal(), Party.GS)
     with world.services.uow("test") as uow:
@@ -172,7 +174,9 @@ def test_recompute_leaves_the_gs_clock_unclaimable() -> None:
                                  ends_at=utc(2025, 12, 2, 15), registered_at=NOW))
         uow.commit()
     _, stored = _recompute(world, row)
-    assert stored.due_at == WED_9 + timedelta(days=1) and stored.next_action_at is None
+    # a day of absence: due a day later, and its first reminder too
+    assert stored.due_at == WED_9 + timedelta(days=1)
+    assert stored.next_action_at == utc(2025, 12, 3, 0)
 
 
 def test_the_next_action_is_the_step_after_the_last_one_taken_until_the_breach() -> None:

@@ -100,8 +100,9 @@ def test_removing_the_partner_tells_its_people_the_reason(world: World) -> None:
                           RemovePartner(DealRef(deal.id), "  no reply <!here>  "))
     assert _status(world, deal.id) is DealStatus.REMOVED
     assert done.reply.lines[0].params["reason"] == Typed("no reply <!here>")
+    # the GS's clocks stop too (issue 11): no reply is owed to a partner no longer there
     states = {c.kind: c.state for c in world.store.rows(Clock)}
-    assert states == {"response": ClockState.CANCELLED, "bant": ClockState.RUNNING}
+    assert states == {"response": ClockState.CANCELLED, "bant": ClockState.CANCELLED}
     told = dms(world)
     assert set(told) == {"aiko", "ren"}
     [message] = told["ren"]
