@@ -15,6 +15,7 @@ from bot.usecases.cards import refresh_card
 from bot.usecases.closing import RemovePartner, remove_partner
 from bot.usecases.deal_support import DealDone
 from bot.usecases.policy import refusal
+from storage.models import Party
 
 if TYPE_CHECKING:
     from bot.context import Actor
@@ -49,7 +50,8 @@ def _breach(uow: AbstractUnitOfWork, deal_id: int, clock_id: int | None) -> Brea
             raise Refused(Reply.refusal("breach.none"))
         return breach
     breach = uow.breaches.for_clock(clock_id)
-    if breach is None or breach.deal_id != deal_id:
+    # a GS's breach is not the partner's to dismiss or to remove it for
+    if breach is None or breach.deal_id != deal_id or breach.owed_by is not Party.PARTNER:
         raise Refused(Reply.refusal("breach.gone"))
     return breach
 

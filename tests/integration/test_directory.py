@@ -106,6 +106,33 @@ def test_a_changed_file_updates_what_changed(uow: Callable[..., UnitOfWork], tmp
         assert northwind is not None and northwind.tier is Tier.PLATINUM
 
 
+def test_a_region_names_who_hears_of_a_gs_breach(uow: Callable[..., UnitOfWork],
+                                                 tmp_path: Path) -> None:
+    """`gs_escalation` (issue 11): a person of the file with a staff role; loaded as the
+    region's contact, taken off again when the file no longer names one."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    named = tmp_path / "named.toml"
+    named.write_text(text.replace('code = "JP"\n', 'code = "JP"\ngs_escalation = "U0GSMAYA"\n'),
+                     encoding="utf-8")
+    import_file(uow, named)
+    with uow() as work:
+        region, maya = work.directory.region("JP"), work.directory.person("T0COSELL", "U0GSMAYA")
+        assert region is not None and maya is not None and region.gs_escalation_id == maya.id
+    assert import_file(uow, named)["updated"]["regions"] == 0
+    assert import_file(uow, EXAMPLE)["updated"]["regions"] == 1
+    with uow() as work:
+        region = work.directory.region("JP")
+        assert region is not None and region.gs_escalation_id is None
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('code = "JP"\n', 'code = "JP"\ngs_escalation = "U0AIKO01"\n'),
+                     encoding="utf-8")
+    with pytest.raises(DirectoryError) as caught:
+        import_file(uow, wrong)
+    assert [p for p in caught.value.problems if "gs_escalation" in p] == [
+        f"{wrong}:5: regions[1] (JP): gs_escalation: 'U0AIKO01' is not a person with role gs, "
+        "pdm or admin in this file"]
+
+
 def test_a_bad_file_reports_every_problem_and_writes_nothing(
         uow: Callable[..., UnitOfWork], factory: sessionmaker[Session], tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"

@@ -436,6 +436,62 @@ def test_breaches(make: Make, people: Dir) -> None:
         assert latest is not None and latest.id == old_id
 
 
+def test_gs_breaches_stay_off_the_partners_record(make: Make, people: Dir) -> None:
+    """Issue 11: a GS's breach names the GS and is counted on no organisation's record; the
+    PDM's view finds it through the deal's organisation."""
+    first = add_deal(make, new_deal(people.acme, gs=people.gs, status=DealStatus.ACCEPTED,
+                                    company="Alpha"))
+    with make() as uow:
+        owed = uow.clocks.add(new_clock(first, owed_by=Party.GS, state=ClockState.BREACHED))
+        uow.breaches.add_many([
+            {"partner_org_id": None, "owed_by": Party.GS, "person_id": people.gs,
+             "deal_id": first, "clock_id": owed.id, "kind": "response", "occurred_at": T0}])
+        uow.commit()
+        owed_id = owed.id
+    with make() as uow:
+        b = uow.breaches
+        since = T0 - timedelta(days=1)
+        [found] = [x for x, _ in b.of_gs(since, gs_id=people.gs)]
+        assert (found.owed_by, found.person_id, found.partner_org_id, found.clock_id) == \
+            (Party.GS, people.gs, None, owed_id)
+        assert [company for _, company in b.of_gs(since, org_id=people.acme)] == ["Alpha"]
+        assert b.of_gs(since, org_id=people.bravo) == []
+        assert b.of_gs(since, gs_id=people.pdm) == []
+        assert b.of_gs(T0 + timedelta(hours=1), gs_id=people.gs) == []
+        assert b.count_since(people.acme, since) == 0
+        assert b.counts_since([people.acme], since) == {}
+        assert b.recent(since, org_id=people.acme) == []
+        assert b.recent(since, gs_id=people.gs) == []
+        assert b.latest_for_deal(first) is None
+        assert b.for_clock(owed_id) is not None
+
+
+def test_unanswered_clocks(make: Make, people: Dir) -> None:
+    """Breached and not stopped, owed by one side, on open deals: the replies shown overdue."""
+    first = add_deal(make, new_deal(people.acme, gs=people.gs, status=DealStatus.ACCEPTED))
+    closed = add_deal(make, new_deal(people.acme, "c.example", gs=people.gs,
+                                     status=DealStatus.LOST))
+    with make() as uow:
+        late = uow.clocks.add(new_clock(first, owed_by=Party.GS, due=timedelta(hours=72),
+                                        state=ClockState.BREACHED))
+        early = uow.clocks.add(new_clock(first, owed_by=Party.GS, state=ClockState.BREACHED))
+        answered = uow.clocks.add(new_clock(first, owed_by=Party.GS, state=ClockState.BREACHED))
+        answered.stopped_at = T0 + timedelta(hours=60)
+        uow.clocks.add(new_clock(first, owed_by=Party.GS))  # running
+        uow.clocks.add(new_clock(first, state=ClockState.BREACHED))  # the partner's
+        uow.clocks.add(new_clock(closed, owed_by=Party.GS, state=ClockState.BREACHED))
+        uow.commit()
+        ids = [early.id, late.id]
+    with make() as uow:
+        c = uow.clocks
+        assert [(x.id, d.id) for x, d in c.unanswered(Party.GS)] == [(i, first) for i in ids]
+        assert [x.id for x, _ in c.unanswered(Party.GS, deal_ids=[first])] == ids
+        assert c.unanswered(Party.GS, deal_ids=[closed]) == []
+        assert [x.id for x, _ in c.unanswered(Party.GS, region="JP")] == ids
+        assert c.unanswered(Party.GS, region="US") == []
+        assert len(c.unanswered(Party.PARTNER)) == 1
+
+
 # -- follow-up records ----------------------------------------------------------------------
 
 
