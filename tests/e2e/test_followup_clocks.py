@@ -1,6 +1,6 @@
 """Clocks in the deal thread over HTTP: a GS's message starts the partner's response clock and
-the bot says when the reply is due; the partner's reply stops it and the GS's reverse clock is
-measured; Slack's retries and repeated message ts act once."""
+the bot says when the reply is due; the partner's reply stops it and starts the GS's clock, held
+to the same rules; Slack's retries and repeated message ts act once."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_us_deal_speaks_english_and_counts_on_the_us_calendar(harness: Harness,
     assert "reply is due by" in posted["text"]
 
 
-def test_partner_reply_stops_the_clock_and_the_gs_clock_is_measured(
+def test_partner_reply_stops_the_clock_and_starts_the_gs_clock(
         harness: Harness, clock: FakeClock) -> None:
     deal_id, thread = make_deal(harness, SAKURA)
     harness.event(thread_event("U0GSHIRO", thread))
@@ -81,7 +81,10 @@ def test_partner_reply_stops_the_clock_and_the_gs_clock_is_measured(
     assert partner.state is ClockState.MET and partner.stopped_at == clock.now
     assert partner.next_action_at is None
     assert gs.owed_by is Party.GS and gs.state is ClockState.RUNNING
-    assert gs.next_action_at is None  # measured, never escalated
+    # held to the same rules (issue 11): reminded when 24 business hours are left,
+    # Wed 26 Nov 10:00 JST (received Tue 10:00 JST, due Thu 27 Nov 10:00 JST)
+    assert gs.due_at == datetime(2025, 11, 27, 1, 0, tzinfo=UTC)
+    assert gs.next_action_at == datetime(2025, 11, 26, 1, 0, tzinfo=UTC)
     # the GS answers: their clock is met and the partner owes the next reply
     clock.now = datetime(2025, 11, 25, 2, 0, tzinfo=UTC)
     harness.event(thread_event("U0GSHIRO", thread))
