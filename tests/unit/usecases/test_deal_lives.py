@@ -198,6 +198,18 @@ class DealLife(RuleBasedStateMachine):
                        if c.state is ClockState.RUNNING and c.kind == RESPONSE]
             assert not running, "a closed deal still runs a reply clock"
 
+    @invariant()
+    def a_breach_is_owed_by_its_clocks_side(self) -> None:
+        """Issue 11: a GS's breach names the GS and is on no partner organisation's record."""
+        clocks = {c.id: c for c in self._clocks()}
+        for breach in self.world.store.rows(Breach):
+            row = clocks.get(breach.clock_id or -1)
+            if breach.deal_id != self.deal.id or row is None:
+                continue
+            assert breach.owed_by is row.owed_by, (breach.id, breach.owed_by, row.owed_by)
+            if breach.owed_by is Party.GS:
+                assert breach.partner_org_id is None and breach.person_id is not None
+
 
 DealLife.TestCase.settings = settings(
     max_examples=60, stateful_step_count=25, deadline=None,
