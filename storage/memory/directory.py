@@ -111,6 +111,9 @@ class MemoryDirectoryRepository(DirectoryRepository):
     def staff(self, role: Role) -> Sequence[Person]:
         return [p for p in self._people() if p.role is role and p.active]
 
+    def routes(self) -> Sequence[GsRoute]:
+        return sorted(self.store.rows(GsRoute), key=lambda r: (r.region_code, r.segment))
+
 
 class MemoryDealRepository(DealRepository):
     """Deals in memory; the one-open-deal rule is checked here and again at commit."""

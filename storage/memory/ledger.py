@@ -200,6 +200,19 @@ class MemoryOutboxRepository(OutboxRepository):
     def refused(self) -> Sequence[OutboxMessage]:
         return [m for m in self._messages() if m.state is OutboxState.REFUSED]
 
+    def find(self, message_id: int) -> OutboxMessage | None:
+        return self.store.get(OutboxMessage, message_id)
+
+    def state_counts(self) -> dict[OutboxState, int]:
+        counts: dict[OutboxState, int] = {}
+        for message in self._messages():
+            counts[message.state] = counts.get(message.state, 0) + 1
+        return counts
+
+    def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
+        found = [m for m in self._messages() if m.state is state]
+        return sorted(found, key=lambda m: m.id, reverse=True)[:limit]
+
 
 class MemoryEventRepository(EventRepository):
     """Processed events in memory."""
@@ -262,6 +275,16 @@ class MemoryBreachRepository(BreachRepository):
             mine = breach.partner_org_id == org_id if org_id is not None else \
                 deal is not None and deal.gs_id == gs_id
             if mine and breach.occurred_at >= since:
+                found.append((breach, deal.company if deal is not None else None))
+        found.sort(key=lambda pair: (pair[0].occurred_at, pair[0].id), reverse=True)
+        return found[:limit]
+
+    def everywhere(self, since: datetime, *, limit: int = 50
+                   ) -> Sequence[tuple[Breach, str | None]]:
+        found: list[tuple[Breach, str | None]] = []
+        for breach in self.store.rows(Breach):
+            if breach.occurred_at >= since:
+                deal = self.store.get(Deal, breach.deal_id)
                 found.append((breach, deal.company if deal is not None else None))
         found.sort(key=lambda pair: (pair[0].occurred_at, pair[0].id), reverse=True)
         return found[:limit]

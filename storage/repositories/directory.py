@@ -102,6 +102,10 @@ class DirectoryRepository(ABC):
     def staff(self, role: Role) -> Sequence[Person]:
         """Active people of a HubSpot role (GSs, PDMs, admins)."""
 
+    @abstractmethod
+    def routes(self) -> Sequence[GsRoute]:
+        """Every GS route, by region and segment (the admins' check of the directory)."""
+
 
 class SqlDirectoryRepository(DirectoryRepository):
     """The directory on SQLAlchemy."""
@@ -184,3 +188,7 @@ class SqlDirectoryRepository(DirectoryRepository):
     def staff(self, role: Role) -> Sequence[Person]:
         return self.session.scalars(select(Person).where(Person.role == role,
                                                          Person.active.is_(True))).all()
+
+    def routes(self) -> Sequence[GsRoute]:
+        return self.session.scalars(select(GsRoute).order_by(GsRoute.region_code,
+                                                             GsRoute.segment)).all()
