@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from rules.vocabulary import Role
 from storage.memory.store import MemoryStore
 from storage.models import (
     ChannelMember,
@@ -16,7 +17,6 @@ from storage.models import (
     Person,
     UnknownUser,
 )
-from rules.vocabulary import Role
 from storage.repositories.channels import ChannelRepository
 
 __all__ = ["MemoryChannelRepository"]

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from rules.vocabulary import Role
 from storage.models import (
     OPEN_DEAL_STATUSES,
     ChannelMember,
@@ -21,7 +22,6 @@ from storage.models import (
     Person,
     UnknownUser,
 )
-from rules.vocabulary import Role
 
 __all__ = ["ChannelRepository", "SqlChannelRepository"]
 

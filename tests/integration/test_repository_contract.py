@@ -91,6 +91,7 @@ def test_directory_lookups(make: Make, people: Dir) -> None:
             sorted([people.gs, people.ben])
         assert d.people() == []
         assert [p.name for p in d.active_people("T1")] == ["Hiro", "Ken", "Aiko"]
+        assert [p.name for p in d.active_people(None)] == ["Hiro", "Ken", "Aiko", "Ben"]
         assert [p.id for p in d.partner_people(people.acme)] == [people.aiko]
         assert d.partner_people(None) == []
         contact = d.partner_contact(people.acme)
