@@ -97,6 +97,11 @@ def trouble(harness: Harness, clock: Clock) -> dict[str, int]:
                           "channel": SAKURA_CHANNEL, "channel_type": "C", "team": TEAM,
                           "event_ts": f"{time.time():.6f}"}).status == 200
 
+    def joined() -> bool:
+        with harness.services.uow() as uow:
+            return any(m.user_id == DANA for m in uow.channels.members(SAKURA_CHANNEL))
+    harness.wait_for(joined)  # the event is handled after its ack: before the clock moves on
+
     # someone not in the directory speaks in the deal's thread
     clock.now += timedelta(minutes=5)
     harness.slack.add_user(STRANGER, locale="en-US", tz="UTC")

@@ -62,17 +62,16 @@ def register(app: App) -> None:
         if speaker and channel and not event.get("bot_id") and \
                 speaker != context.get("bot_user_id"):
             heard_from(services, str(channel), str(speaker))
+        message = thread_message(body, event, context.get("bot_user_id"))
+        if message is not None:
+            outcome = on_thread_message(services, message)
+            log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
         if speaker and channel and person_spoke(event) and \
-                speaker != context.get("bot_user_id"):
+                speaker != context.get("bot_user_id"):  # after the clocks: they come first
             user_team = event.get("user_team") or event.get("team")
             heard_stranger(services, SpokeIn(
                 team_id=str(body.get("team_id") or event.get("team") or ""),
                 channel=str(channel), user_id=str(speaker),
                 user_team=str(user_team) if user_team else None))
-        message = thread_message(body, event, context.get("bot_user_id"))
-        if message is None:
-            return
-        outcome = on_thread_message(services, message)
-        log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
 
     app.event("message")(ack=ack_now, lazy=[polite(work)])
