@@ -34,6 +34,7 @@ class Action(StrEnum):
     REMOVE_PARTNER = "remove_partner"
     DISMISS_BREACH = "dismiss_breach"
     CHANGE_CALENDAR = "change_calendar"
+    RETRY_MESSAGE = "retry_message"
 
 
 _STAFF = {Role.GS, Role.ADMIN}
@@ -55,6 +56,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REMOVE_PARTNER: frozenset(_STAFF),
     Action.DISMISS_BREACH: frozenset(_STAFF),
     Action.CHANGE_CALENDAR: frozenset({Role.ADMIN}),
+    Action.RETRY_MESSAGE: frozenset({Role.ADMIN}),
 }
 
 

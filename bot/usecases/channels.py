@@ -39,6 +39,7 @@ __all__ = [
     "channel_is_private_to",
     "check_post",
     "check_thread",
+    "deal_of",
     "foreign_members",
     "hold",
     "is_channel",
@@ -101,7 +102,8 @@ def _check(uow: AbstractUnitOfWork, member_ids: MemberIds, deal_id: int, channel
         raise HeldBack(channel, deal, foreign)
 
 
-def _deal_of(payload: Mapping[str, Any]) -> int | None:
+def deal_of(payload: Mapping[str, Any]) -> int | None:
+    """The deal an outbox payload is about (typed or raw), if any."""
     raw = payload.get("deal_id") or payload.get("thread_of") or \
         (payload.get("to") or {}).get("thread")
     return int(raw) if raw is not None else None
@@ -125,7 +127,7 @@ def check_post(uow: AbstractUnitOfWork, member_ids: MemberIds, payload: Mapping[
                method: str, args: Mapping[str, Any]) -> None:
     """A rendered row about a deal that posts to a channel: `HeldBack` when a member of another
     partner organisation is there. Direct messages are left to the recipient check."""
-    deal_id = _deal_of(payload)
+    deal_id = deal_of(payload)
     if deal_id is None or method not in POSTS:
         return
     _check(uow, member_ids, deal_id, str(args.get("channel") or ""))

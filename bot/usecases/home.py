@@ -5,7 +5,8 @@ breaches; a PDM's partners.
 
 A partner sees only its own organisation's deals, clocks and breaches; a GS the deals routed to
 them; a PDM, in addition, each partner organisation it manages (`PartnerOrg.pdm_id`) with its
-open deals, running clocks and breaches of the last 90 days.
+open deals, running clocks and breaches of the last 90 days; an admin, above all that, what
+needs attention (`bot.usecases.admin_home`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.context import Actor
+from bot.usecases.admin_home import AdminData, admin_data
 from rules.vocabulary import Motion, PartnerKind, Role, Tier
 from storage.models import Deal, DealStatus, Party
 from storage.unit_of_work import AbstractUnitOfWork
@@ -94,6 +96,7 @@ class HomeData:
     breaches: list[BreachLine] = field(default_factory=list)
     orgs: list[OrgSummary] = field(default_factory=list)
     own_breaches: list[BreachLine] = field(default_factory=list)  # a GS's own late replies
+    admin: AdminData | None = None  # an admin's alone
 
 
 def _deal_lines(deals: Sequence[Deal]) -> list[DealLine]:
@@ -124,7 +127,8 @@ def home_data(services: Services, actor: Actor) -> HomeData:
     now = services.now()
     since = now - BREACH_WINDOW
     with services.uow(actor=actor.user_id) as uow:
-        data = HomeData(name=actor.name, role=actor.role, now=now)
+        data = HomeData(name=actor.name, role=actor.role, now=now,
+                        admin=admin_data(uow, now) if actor.role is Role.ADMIN else None)
         if actor.role is Role.PARTNER and actor.partner_org_id is not None:
             deals = uow.deals.for_partner(actor.partner_org_id)
             data.deals.extend(_deal_lines(deals))

@@ -21,6 +21,7 @@ nothing about a deal goes there). Slack Connect membership checks extend these t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.messages import Outgoing, ToChannel, ToPerson, ToThread
@@ -61,6 +62,18 @@ class Unseen(Exception):  # noqa: N818 - a refusal the outbox records, not a fai
         self.reason = reason
         self.who = who
         self.deal_id = deal_id
+
+    @classmethod
+    def recorded(cls, text: str | None) -> Unseen | None:
+        """The refusal an outbox row keeps as its `last_error` (`str(unseen)`), read back for
+        the admins' Home tab; None when the text is not one (or was cut)."""
+        found = _RECORDED.fullmatch(text or "")
+        if found is None:
+            return None
+        return cls(found.group(1), found.group(2), int(found.group(3)))
+
+
+_RECORDED = re.compile(r"(outbox\.refused\.[a-z_]+): (.*) \(deal (\d+)\)", re.DOTALL)
 
 
 def may_see(person: Person, deal: Deal) -> bool:

@@ -2,7 +2,8 @@
 
     view = home_view(data, lang="ja", tz=ZoneInfo("Asia/Tokyo"))
 
-Only the viewer sees their Home tab, so due times are written out in their own zone. Names and
+Only the viewer sees their Home tab, so due times are written out in their own zone. An admin's
+starts with what needs attention (`bot.views.admin_home`). Names and
 companies are shown as typed (`bot.views.text.escape`): nobody's Home tab links or mentions.
 """
 
@@ -25,6 +26,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import MESSAGES, t
 from bot.usecases.home import BreachLine, ClockLine, DealLine, HomeData, OrgSummary
+from bot.views.admin_home import admin_blocks
 from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, escape
 from rules import i18n as rules_i18n
 from rules.vocabulary import Role
@@ -112,6 +114,8 @@ def home_view(data: HomeData, *, lang: str, tz: tzinfo) -> dict[str, Any]:
             "home.hello", lang, name=escape(data.name or ""),
             at=rules_i18n.format_datetime(data.now, lang, tz)), CONTEXT_TEXT))]),
     ]
+    if data.admin is not None:  # first: the 100-block cut below never reaches it
+        blocks += admin_blocks(data.admin, lang=lang, tz=tz)
     if data.role in (Role.PARTNER, Role.GS, Role.ADMIN):
         deals_title = t("home.deals.partner" if data.role is Role.PARTNER else "home.deals.gs",
                         lang)

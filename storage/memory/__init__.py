@@ -28,6 +28,7 @@ from sqlalchemy import inspect
 
 from storage.audit import plain_value
 from storage.errors import DuplicateDealError
+from storage.memory.breaches import MemoryBreachRepository
 from storage.memory.calendar import MemoryClosureRepository
 from storage.memory.channels import MemoryChannelRepository
 from storage.memory.directory import MemoryDealRepository, MemoryDirectoryRepository
@@ -35,7 +36,6 @@ from storage.memory.ledger import (
     MemoryAbsenceRepository,
     MemoryAuditRepository,
     MemoryBantRepository,
-    MemoryBreachRepository,
     MemoryClockRepository,
     MemoryDiscountRepository,
     MemoryEventRepository,

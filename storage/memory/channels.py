@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from rules.vocabulary import Role
 from storage.memory.store import MemoryStore
 from storage.models import (
     ChannelMember,
@@ -14,6 +15,7 @@ from storage.models import (
     OutboxMessage,
     OutboxState,
     Person,
+    UnknownUser,
 )
 from storage.repositories.channels import ChannelRepository
 
@@ -81,3 +83,36 @@ class MemoryChannelRepository(ChannelRepository):
             message.next_attempt_at = at
             message.claimed_by = message.claimed_until = None
         return len(held)
+
+    def partner_members(self) -> Sequence[tuple[ChannelMember, Person]]:
+        people = [p for p in self.store.rows(Person) if p.role is Role.PARTNER]
+        found = [(m, p) for m in self.store.rows(ChannelMember) for p in people
+                 if p.slack_user_id == m.user_id]
+        return sorted(found, key=lambda pair: (pair[0].channel_id, pair[1].id))
+
+    def deal_orgs(self, channel_ids: Iterable[str]) -> dict[str, set[int]]:
+        wanted = set(channel_ids)
+        found: dict[str, set[int]] = {}
+        for thread in self.store.rows(DealThread):
+            deal = self.store.get(Deal, thread.deal_id)
+            if thread.channel_id in wanted and deal is not None and deal.is_open \
+                    and deal.partner_org_id is not None:
+                found.setdefault(thread.channel_id, set()).add(deal.partner_org_id)
+        return found
+
+    def seen_unknown(self, channel_id: str, user_id: str, team_id: str | None,
+                     at: datetime) -> bool:
+        for row in self.store.rows(UnknownUser):
+            if (row.channel_id, row.user_id) == (channel_id, user_id):
+                row.last_seen = max(row.last_seen, at)
+                row.times += 1
+                return False
+        self.store.insert(UnknownUser(channel_id=channel_id, user_id=user_id, team_id=team_id,
+                                      first_seen=at, last_seen=at, times=1))
+        return True
+
+    def unknown_users(self, limit: int) -> tuple[int, Sequence[UnknownUser]]:
+        known = {p.slack_user_id for p in self.store.rows(Person)}
+        rows = [u for u in self.store.rows(UnknownUser) if u.user_id not in known]
+        rows.sort(key=lambda u: (u.last_seen, u.id), reverse=True)
+        return len(rows), rows[:limit]

@@ -62,8 +62,9 @@ class MemoryDirectoryRepository(DirectoryRepository):
         wanted, orgs = set(ids), set(org_ids)
         return [p for p in self._people() if p.id in wanted or p.partner_org_id in orgs]
 
-    def active_people(self, team_id: str) -> Sequence[Person]:
-        return [p for p in self._people() if p.slack_team_id == team_id and p.active]
+    def active_people(self, team_id: str | None) -> Sequence[Person]:
+        return [p for p in self._people()
+                if (team_id is None or p.slack_team_id == team_id) and p.active]
 
     def partner_people(self, org_id: int | None) -> Sequence[Person]:
         if org_id is None:
@@ -110,6 +111,9 @@ class MemoryDirectoryRepository(DirectoryRepository):
 
     def staff(self, role: Role) -> Sequence[Person]:
         return [p for p in self._people() if p.role is role and p.active]
+
+    def routes(self) -> Sequence[GsRoute]:
+        return sorted(self.store.rows(GsRoute), key=lambda r: (r.region_code, r.segment))
 
 
 class MemoryDealRepository(DealRepository):

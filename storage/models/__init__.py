@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from storage.models.base import Base
 from storage.models.calendar import CalendarClosure
-from storage.models.channels import ChannelMember, KnownChannel
+from storage.models.channels import ChannelMember, KnownChannel, UnknownUser
 from storage.models.deals import (
     OPEN_DEAL_STATUSES,
     BpwCase,
@@ -74,4 +74,5 @@ __all__ = [
     "Region",
     "RequestStatus",
     "Standing",
+    "UnknownUser",
 ]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
 
-__all__ = ["ChannelMember", "KnownChannel"]
+__all__ = ["ChannelMember", "KnownChannel", "UnknownUser"]
 
 
 class KnownChannel(Base):
@@ -38,3 +38,20 @@ class ChannelMember(Base):
                                                        ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
     since: Mapped[datetime]
+
+
+class UnknownUser(Base):
+    """A Slack user who spoke in a channel where deals are posted without being in the
+    directory: where, when first and last, how many times. The admins' Home tab lists them (the
+    bot answers nobody it does not know, so someone must add them or ask why they are there)."""
+
+    __tablename__ = "unknown_users"
+    __table_args__ = (UniqueConstraint("channel_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    times: Mapped[int] = mapped_column(Integer, default=1)

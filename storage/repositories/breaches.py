@@ -68,6 +68,12 @@ class BreachRepository(ABC):
         or not), since `since`, newest first, each with its deal's company (None without a
         deal)."""
 
+    @abstractmethod
+    def everywhere(self, since: datetime, *, limit: int = 50
+                   ) -> Sequence[tuple[Breach, str | None]]:
+        """Every organisation's breaches since `since` (the admins'), newest first, each with
+        its deal's company (None without a deal)."""
+
 
 class SqlBreachRepository(BreachRepository):
     """Breaches on SQLAlchemy."""
@@ -133,4 +139,12 @@ class SqlBreachRepository(BreachRepository):
             query = query.where(Deal.partner_org_id == org_id)
         rows = self.session.execute(query.order_by(Breach.occurred_at.desc(), Breach.id.desc())
                                     .limit(limit)).all()
+        return [(breach, company) for breach, company in rows]
+
+    def everywhere(self, since: datetime, *, limit: int = 50
+                   ) -> Sequence[tuple[Breach, str | None]]:
+        rows = self.session.execute(
+            select(Breach, Deal.company).outerjoin(Deal, Breach.deal_id == Deal.id)
+            .where(Breach.occurred_at >= since)
+            .order_by(Breach.occurred_at.desc(), Breach.id.desc()).limit(limit)).all()
         return [(breach, company) for breach, company in rows]

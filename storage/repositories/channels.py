@@ -7,9 +7,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from rules.vocabulary import Role
 from storage.models import (
     OPEN_DEAL_STATUSES,
     ChannelMember,
@@ -19,6 +20,7 @@ from storage.models import (
     OutboxMessage,
     OutboxState,
     Person,
+    UnknownUser,
 )
 
 __all__ = ["ChannelRepository", "SqlChannelRepository"]
@@ -68,6 +70,27 @@ class ChannelRepository(ABC):
     def release_held(self, at: datetime) -> int:
         """Put every held row back to pending, due at `at` (each is checked again when sent);
         how many."""
+
+    @abstractmethod
+    def partner_members(self) -> Sequence[tuple[ChannelMember, Person]]:
+        """Every known member of any channel who is a partner user of the directory (matched
+        by Slack user id), by channel and person."""
+
+    @abstractmethod
+    def deal_orgs(self, channel_ids: Iterable[str]) -> dict[str, set[int]]:
+        """The partner organisations of the open deals whose thread is in each channel
+        (channels with none are left out)."""
+
+    @abstractmethod
+    def seen_unknown(self, channel_id: str, user_id: str, team_id: str | None,
+                     at: datetime) -> bool:
+        """Someone not in the directory spoke in the channel: remembered once per channel and
+        user (first and last seen, how many times); True the first time."""
+
+    @abstractmethod
+    def unknown_users(self, limit: int) -> tuple[int, Sequence[UnknownUser]]:
+        """The users seen speaking who are (still) in no one's directory entry, matched by
+        Slack user id: how many rows, and the `limit` last seen, latest first."""
 
 
 class SqlChannelRepository(ChannelRepository):
@@ -140,3 +163,43 @@ class SqlChannelRepository(ChannelRepository):
                     claimed_until=None).execution_options(synchronize_session=False),
             execution_options={"preserve_rowcount": True})
         return int(getattr(result, "rowcount", 0))
+
+    def partner_members(self) -> Sequence[tuple[ChannelMember, Person]]:
+        rows = self.session.execute(select(ChannelMember, Person).join(
+            Person, ChannelMember.user_id == Person.slack_user_id).where(
+            Person.role == Role.PARTNER).order_by(ChannelMember.channel_id, Person.id)).all()
+        return [(member, person) for member, person in rows]
+
+    def deal_orgs(self, channel_ids: Iterable[str]) -> dict[str, set[int]]:
+        wanted = set(channel_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(DealThread.channel_id, Deal.partner_org_id).join(
+            Deal, DealThread.deal_id == Deal.id).where(
+            DealThread.channel_id.in_(wanted), Deal.status.in_(OPEN_DEAL_STATUSES),
+            Deal.partner_org_id.is_not(None)).distinct()).all()
+        found: dict[str, set[int]] = {}
+        for channel, org in rows:
+            if org is not None:
+                found.setdefault(str(channel), set()).add(int(org))
+        return found
+
+    def seen_unknown(self, channel_id: str, user_id: str, team_id: str | None,
+                     at: datetime) -> bool:
+        row = self.session.scalar(select(UnknownUser).where(
+            UnknownUser.channel_id == channel_id, UnknownUser.user_id == user_id))
+        if row is not None:
+            row.last_seen = max(row.last_seen, at)
+            row.times += 1
+            return False
+        self.session.add(UnknownUser(channel_id=channel_id, user_id=user_id, team_id=team_id,
+                                     first_seen=at, last_seen=at, times=1))
+        self.session.flush()
+        return True
+
+    def unknown_users(self, limit: int) -> tuple[int, Sequence[UnknownUser]]:
+        unknown = ~exists().where(Person.slack_user_id == UnknownUser.user_id)
+        total = self.session.scalar(select(func.count()).select_from(UnknownUser).where(unknown))
+        rows = self.session.scalars(select(UnknownUser).where(unknown).order_by(
+            UnknownUser.last_seen.desc(), UnknownUser.id.desc()).limit(limit)).all()
+        return int(total or 0), rows

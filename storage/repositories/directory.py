@@ -46,8 +46,8 @@ class DirectoryRepository(ABC):
         batch of clocks), by id."""
 
     @abstractmethod
-    def active_people(self, team_id: str) -> Sequence[Person]:
-        """A workspace's active people, by id."""
+    def active_people(self, team_id: str | None) -> Sequence[Person]:
+        """A workspace's active people (every workspace's for None), by id."""
 
     @abstractmethod
     def partner_people(self, org_id: int | None) -> Sequence[Person]:
@@ -102,6 +102,10 @@ class DirectoryRepository(ABC):
     def staff(self, role: Role) -> Sequence[Person]:
         """Active people of a HubSpot role (GSs, PDMs, admins)."""
 
+    @abstractmethod
+    def routes(self) -> Sequence[GsRoute]:
+        """Every GS route, by region and segment (the admins' check of the directory)."""
+
 
 class SqlDirectoryRepository(DirectoryRepository):
     """The directory on SQLAlchemy."""
@@ -128,9 +132,11 @@ class SqlDirectoryRepository(DirectoryRepository):
         return self.session.scalars(select(Person).where(or_(
             Person.id.in_(wanted), Person.partner_org_id.in_(orgs))).order_by(Person.id)).all()
 
-    def active_people(self, team_id: str) -> Sequence[Person]:
-        return self.session.scalars(select(Person).where(
-            Person.slack_team_id == team_id, Person.active.is_(True)).order_by(Person.id)).all()
+    def active_people(self, team_id: str | None) -> Sequence[Person]:
+        query = select(Person).where(Person.active.is_(True))
+        if team_id is not None:
+            query = query.where(Person.slack_team_id == team_id)
+        return self.session.scalars(query.order_by(Person.id)).all()
 
     def partner_people(self, org_id: int | None) -> Sequence[Person]:
         if org_id is None:
@@ -184,3 +190,7 @@ class SqlDirectoryRepository(DirectoryRepository):
     def staff(self, role: Role) -> Sequence[Person]:
         return self.session.scalars(select(Person).where(Person.role == role,
                                                          Person.active.is_(True))).all()
+
+    def routes(self) -> Sequence[GsRoute]:
+        return self.session.scalars(select(GsRoute).order_by(GsRoute.region_code,
+                                                             GsRoute.segment)).all()

@@ -71,6 +71,18 @@ class OutboxRepository(ABC):
     def refused(self) -> Sequence[OutboxMessage]:
         """The messages the recipient door held back (never sent), oldest first."""
 
+    @abstractmethod
+    def find(self, message_id: int) -> OutboxMessage | None:
+        """A message by id."""
+
+    @abstractmethod
+    def state_counts(self) -> dict[OutboxState, int]:
+        """How many messages are in each state (states with none are left out)."""
+
+    @abstractmethod
+    def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
+        """The `limit` newest messages in `state`, newest first."""
+
 
 class SqlOutboxRepository(OutboxRepository):
     """The outbox on SQLAlchemy."""
@@ -131,3 +143,15 @@ class SqlOutboxRepository(OutboxRepository):
     def refused(self) -> Sequence[OutboxMessage]:
         return self.session.scalars(select(OutboxMessage).where(
             OutboxMessage.state == OutboxState.REFUSED).order_by(OutboxMessage.id)).all()
+
+    def find(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def state_counts(self) -> dict[OutboxState, int]:
+        rows = self.session.execute(select(OutboxMessage.state, func.count())
+                                    .group_by(OutboxMessage.state)).all()
+        return {OutboxState(state): int(count) for state, count in rows}
+
+    def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
+        return self.session.scalars(select(OutboxMessage).where(OutboxMessage.state == state)
+                                    .order_by(OutboxMessage.id.desc()).limit(limit)).all()

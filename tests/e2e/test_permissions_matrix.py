@@ -46,6 +46,8 @@ from storage.models import (
     DiscountRequest,
     Extension,
     LineItem,
+    OutboxMessage,
+    OutboxState,
     Party,
     Poi,
     PoiStatus,
@@ -105,6 +107,7 @@ class World:
     accepted: int
     extension: int
     discount: int
+    dead: int  # an outbox message given up on
 
     def version(self, deal_id: int) -> int:
         with self.harness.services.uow() as uow:
@@ -173,9 +176,14 @@ def world(harness: Harness, clock: FakeClock, slack: FakeSlack) -> World:
         uow.session.add_all([extension, discount])
         uow.breaches.add(Breach(partner_org_id=sakura.id, deal_id=accepted.id, kind="response",
                                 occurred_at=now - timedelta(days=1)))
+        uow.outbox.enqueue(key="matrix:dead", channel="C0GONE", at=now, payload={
+            "method": "chat.postMessage", "args": {"channel": "C0GONE", "text": "Hello"}})
+        dead = uow.outbox.by_key("matrix:dead")
+        assert dead is not None
+        dead.state, dead.attempts = OutboxState.DEAD, 8
         uow.session.flush()
         made = World(harness, clock, registered.id, offered.id, accepted.id, extension.id,
-                     discount.id)
+                     discount.id, dead.id)
         uow.commit()
     clock.now = now + timedelta(minutes=5)
     return made
@@ -443,6 +451,17 @@ def _closure_added(world: World, who: Who) -> bool:
     return bool(world.read(lambda session: session.scalars(select(CalendarClosure)).all()))
 
 
+def _retry(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    click(world, who, "admin_retry_message", str(world.dead))
+
+
+def _retried(world: World, who: Who) -> bool:
+    del who
+    return bool(world.read(lambda session: session.get(OutboxMessage, world.dead).state
+                           is not OutboxState.DEAD))
+
+
 def _status(world: World, who: Who, ok: bool, before: int) -> None:
     del ok, before
     command(world, who, "/deal", f"status #{world.accepted}")
@@ -563,6 +582,7 @@ ACTS: dict[str, Act] = {
                                _status_is("accepted", DealStatus.REMOVED),
                                refused_key="breach.not_allowed"),
     "change_calendar": Act(Action.CHANGE_CALENDAR, False, _closure, _closure_added),
+    "retry_message": Act(Action.RETRY_MESSAGE, False, _retry, _retried),
     "view_status": Act(Action.VIEW_DEAL, True, _status,
                        answers=lambda lang: "Matrix Accepted KK"),
     "roe_bpw": Act(Action.ASK_RULES, False, _bpw, staff_only=True,

@@ -37,7 +37,8 @@ def test_an_insert_is_recorded_with_actor_time_and_every_column(
     assert entry.at == T0.replace(hour=T0.hour + 3)
     assert entry.changes == {"code": "US-CA", "country": "US", "subdiv": "CA",
                              "timezone": "America/Los_Angeles", "workweek": [0, 1, 2, 3, 4],
-                             "closures": {"2025-12-26": "Winter break"}}
+                             "closures": {"2025-12-26": "Winter break"},
+                             "gs_escalation_id": None}
 
 
 def test_a_deal_and_its_items_are_recorded_with_plain_values(

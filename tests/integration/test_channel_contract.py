@@ -116,3 +116,39 @@ def test_held_rows_are_listed_and_released(make: Make) -> None:
         row = uow.outbox.by_key("c")
         assert row is not None and row.state is OutboxState.PENDING
         assert row.next_attempt_at == T0 + timedelta(hours=2)
+
+
+def test_partner_members_and_the_organisations_posted_in_each_channel(make: Make,
+                                                                      people: Dir) -> None:
+    open_deal = add_deal(make, new_deal(people.acme, "open.co.jp", status=DealStatus.ACCEPTED))
+    won = add_deal(make, new_deal(people.bravo, "won.co.jp", status=DealStatus.WON))
+    with make() as uow:
+        uow.deals.add_thread(DealThread(deal_id=open_deal, team_id="T1", channel_id="C1",
+                                        thread_ts="1.1"))
+        uow.deals.add_thread(DealThread(deal_id=won, team_id="T1", channel_id="C2",
+                                        thread_ts="1.2"))
+        uow.channels.set_members("C1", ["U0AIKO", "U0BEN", "U0GS", "U0STRANGER"], T0)
+        uow.commit()
+    with make() as uow:
+        pairs = [(m.channel_id, m.user_id, p.id) for m, p in uow.channels.partner_members()]
+        assert pairs == [("C1", "U0AIKO", people.aiko), ("C1", "U0BEN", people.ben)]  # no GS
+        assert uow.channels.deal_orgs(["C1", "C2", "C3"]) == {"C1": {people.acme}}  # won: closed
+        assert uow.channels.deal_orgs([]) == {}
+
+
+def test_unknown_users_are_remembered_once_per_channel_until_the_directory_knows_them(
+        make: Make, people: Dir) -> None:
+    later = T0 + timedelta(hours=2)
+    with make() as uow:
+        assert uow.channels.seen_unknown("C1", "U0NEW", "T1", T0)
+        assert not uow.channels.seen_unknown("C1", "U0NEW", "T1", later)
+        assert uow.channels.seen_unknown("C2", "U0NEW", "T1", T0 + timedelta(hours=1))
+        assert uow.channels.seen_unknown("C1", "U0AIKO", "T1", T0)  # known later on: hidden
+        uow.commit()
+    with make() as uow:
+        total, rows = uow.channels.unknown_users(limit=1)
+        assert total == 2
+        assert [(r.channel_id, r.user_id, r.first_seen, r.last_seen, r.times) for r in rows] == \
+            [("C1", "U0NEW", T0, later, 2)]
+        total, rows = uow.channels.unknown_users(limit=10)
+        assert [r.channel_id for r in rows] == ["C1", "C2"] and total == 2

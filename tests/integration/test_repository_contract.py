@@ -91,6 +91,7 @@ def test_directory_lookups(make: Make, people: Dir) -> None:
             sorted([people.gs, people.ben])
         assert d.people() == []
         assert [p.name for p in d.active_people("T1")] == ["Hiro", "Ken", "Aiko"]
+        assert [p.name for p in d.active_people(None)] == ["Hiro", "Ken", "Aiko", "Ben"]
         assert [p.id for p in d.partner_people(people.acme)] == [people.aiko]
         assert d.partner_people(None) == []
         contact = d.partner_contact(people.acme)
@@ -598,3 +599,34 @@ def test_absences_extensions_and_discounts(make: Make, people: Dir) -> None:
         request = uow.discounts.find(discount_id)
         assert request is not None and request.description == "10%"
         assert uow.discounts.find(9999) is None
+
+
+def test_what_the_admins_home_tab_reads(make: Make, people: Dir, clock: FakeClock) -> None:
+    deal = add_deal(make, new_deal(people.acme, company="Acme Customer KK"))
+    with make() as uow:
+        for key, state in (("a", OutboxState.DEAD), ("b", OutboxState.REFUSED),
+                           ("c", OutboxState.DEAD), ("d", OutboxState.PENDING)):
+            uow.outbox.enqueue(key=key, channel="C1", payload={"x": 1}, at=T0)
+            found = uow.outbox.by_key(key)
+            assert found is not None
+            found.state = state
+        uow.breaches.add(Breach(partner_org_id=people.acme, deal_id=deal, kind="response",
+                                occurred_at=T0 - timedelta(days=2)))
+        uow.breaches.add(Breach(partner_org_id=people.bravo, deal_id=None, kind="poi",
+                                occurred_at=T0 - timedelta(days=1)))
+        uow.breaches.add(Breach(partner_org_id=people.bravo, deal_id=None, kind="old",
+                                occurred_at=T0 - timedelta(days=100)))
+        uow.commit()
+    with make() as uow:
+        assert uow.outbox.state_counts() == {OutboxState.DEAD: 2, OutboxState.REFUSED: 1,
+                                             OutboxState.PENDING: 1}
+        assert [m.idempotency_key for m in uow.outbox.latest(OutboxState.DEAD, 5)] == ["c", "a"]
+        assert [m.idempotency_key for m in uow.outbox.latest(OutboxState.DEAD, 1)] == ["c"]
+        first = uow.outbox.by_key("a")
+        assert first is not None and uow.outbox.find(first.id) is first
+        assert uow.outbox.find(10_000) is None
+        recent = uow.breaches.everywhere(T0 - timedelta(days=90))
+        assert [(b.kind, company) for b, company in recent] == \
+            [("poi", None), ("response", "Acme Customer KK")]
+        assert len(uow.breaches.everywhere(T0 - timedelta(days=90), limit=1)) == 1
+        assert [(r.region_code, r.segment) for r in uow.directory.routes()] == [("JP", "*")]

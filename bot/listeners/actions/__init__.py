@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.listeners.actions import breach_actions, clock_actions, deal_actions, timeline_actions
+from bot.listeners.actions import (
+    admin_actions,
+    breach_actions,
+    clock_actions,
+    deal_actions,
+    timeline_actions,
+)
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -19,3 +25,4 @@ def register(app: App) -> None:
     clock_actions.register(app)
     breach_actions.register(app)
     timeline_actions.register(app)
+    admin_actions.register(app)

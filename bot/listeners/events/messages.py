@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.listeners.common import polite
 from bot.usecases.channels import heard_from
 from bot.usecases.response_clocks import ThreadMessage, on_thread_message
+from bot.usecases.strangers import SpokeIn, heard_stranger
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -27,12 +28,16 @@ log = logging.getLogger(__name__)
 _COUNTED_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
+def person_spoke(event: dict[str, Any]) -> bool:
+    """Whether an event is a person's own new message (not a bot's, an edit, a join...)."""
+    return event.get("type") == "message" and event.get("subtype") in _COUNTED_SUBTYPES and \
+        not (event.get("bot_id") or event.get("bot_profile") or event.get("edited"))
+
+
 def thread_message(body: dict[str, Any], event: dict[str, Any], bot_user_id: str | None
                    ) -> ThreadMessage | None:
     """The person's thread message an event carries, or None when it does not count."""
-    if event.get("type") != "message" or event.get("subtype") not in _COUNTED_SUBTYPES:
-        return None
-    if event.get("bot_id") or event.get("bot_profile") or event.get("edited"):
+    if not person_spoke(event):
         return None
     user, ts, thread_ts = event.get("user"), event.get("ts"), event.get("thread_ts")
     channel = event.get("channel")
@@ -58,9 +63,15 @@ def register(app: App) -> None:
                 speaker != context.get("bot_user_id"):
             heard_from(services, str(channel), str(speaker))
         message = thread_message(body, event, context.get("bot_user_id"))
-        if message is None:
-            return
-        outcome = on_thread_message(services, message)
-        log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
+        if message is not None:
+            outcome = on_thread_message(services, message)
+            log.debug("thread message %s in %s: %s", message.ts, message.channel, outcome)
+        if speaker and channel and person_spoke(event) and \
+                speaker != context.get("bot_user_id"):  # after the clocks: they come first
+            user_team = event.get("user_team") or event.get("team")
+            heard_stranger(services, SpokeIn(
+                team_id=str(body.get("team_id") or event.get("team") or ""),
+                channel=str(channel), user_id=str(speaker),
+                user_team=str(user_team) if user_team else None))
 
     app.event("message")(ack=ack_now, lazy=[polite(work)])
