@@ -542,3 +542,20 @@ def test_absences_extensions_and_discounts(make: Make, people: Dir) -> None:
         request = uow.discounts.find(discount_id)
         assert request is not None and request.description == "10%"
         assert uow.discounts.find(9999) is None
+
+
+def test_console_time(make: Make) -> None:
+    with make() as uow:
+        assert uow.console_time.saved() is None
+        uow.console_time.save(T0 + timedelta(days=3), at=T0)
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() == T0 + timedelta(days=3)
+        uow.console_time.save(T0 + timedelta(days=5, hours=2), at=T0)
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() == T0 + timedelta(days=5, hours=2)
+        uow.console_time.forget()
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() is None
