@@ -14,12 +14,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from storage.models import Base
 
 __all__ = ["current_revision", "downgrade", "ensure_schema", "head_revision", "pending_changes",
-           "upgrade"]
+           "recreate", "upgrade"]
 
 
 def _config(engine: Engine) -> Config:
@@ -64,6 +64,15 @@ def ensure_schema(engine: Engine) -> bool:
         return False
     upgrade(engine)
     return True
+
+
+def recreate(engine: Engine) -> None:
+    """Drop every table (data and all) and migrate the empty database to the head: the console's
+    `/reset` of its demo database."""
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)
 
 
 def pending_changes(engine: Engine) -> list[Any]:

@@ -29,8 +29,8 @@ from sqlalchemy import inspect
 from storage.audit import plain_value
 from storage.errors import DuplicateDealError
 from storage.memory.calendar import MemoryClosureRepository
-from storage.memory.console_time import MemoryConsoleTimeRepository
 from storage.memory.channels import MemoryChannelRepository
+from storage.memory.console_time import MemoryConsoleTimeRepository
 from storage.memory.directory import MemoryDealRepository, MemoryDirectoryRepository
 from storage.memory.ledger import (
     MemoryAbsenceRepository,
