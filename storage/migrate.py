@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, MetaData, inspect
 
 from storage.models import Base
 
@@ -69,9 +69,24 @@ def ensure_schema(engine: Engine) -> bool:
 def recreate(engine: Engine) -> None:
     """Drop every table (data and all) and migrate the empty database to the head: the console's
     `/reset` of its demo database."""
-    Base.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    tables = MetaData()
+    tables.reflect(engine)
+    if engine.dialect.name == "sqlite":
+        # rows point at each other (people and partner organisations): SQLite checks every
+        # drop unless foreign keys are off, which only takes effect outside a transaction
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            for table in tables.tables.values():
+                cursor.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+        finally:
+            raw.close()
+    else:
+        with engine.begin() as connection:
+            tables.drop_all(connection)
     upgrade(engine)
 
 

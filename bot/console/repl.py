@@ -38,6 +38,7 @@ __all__ = ["Console"]
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"^@coseller\b[:,]?\s*", re.IGNORECASE)
+_DURATION_SHAPED = re.compile(r"^-?(\d+\s*[wdhm]\s*)+$", re.IGNORECASE)  # `0h`: not a time of day
 
 
 class Console(Interactions):
@@ -215,7 +216,7 @@ class Console(Interactions):
         deliver the outbox. Never backwards."""
         text = text.strip()
         delta = duration(text)
-        if delta is None and text:
+        if delta is None and text and not _DURATION_SHAPED.match(text):
             tz = self.user.tz if self.user is not None else UTC
             found = moment(text, tz=tz, now=self.clock())
             if found is None:
