@@ -167,7 +167,7 @@ def _new_due(words: list[str], tz: tzinfo, now: datetime) -> tuple[datetime, int
         found = moment(" ".join(words[:taken]), tz=tz, now=now)
         if found is not None and found.has_time:
             return found.at, taken
-    raise UsageError("bad_time", field="time", text=" ".join(words[:2])[:40])
+    raise UsageError("bad_time", field="time", text=words[0][:40])
 
 
 def parse_extend(text: str, tz: tzinfo, now: datetime) -> ExtendCommand:
