@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEntry, Base, ProcessedEvent
+from storage.models import AuditEntry, Base, ConsoleTime, ProcessedEvent
 
 __all__ = ["install_audit", "plain_value"]
 
-_SKIPPED = (AuditEntry, ProcessedEvent)
+_SKIPPED = (AuditEntry, ProcessedEvent, ConsoleTime)
 
 
 def plain_value(value: Any) -> Any:

@@ -14,12 +14,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, MetaData, inspect
 
 from storage.models import Base
 
 __all__ = ["current_revision", "downgrade", "ensure_schema", "head_revision", "pending_changes",
-           "upgrade"]
+           "recreate", "upgrade"]
 
 
 def _config(engine: Engine) -> Config:
@@ -64,6 +64,30 @@ def ensure_schema(engine: Engine) -> bool:
         return False
     upgrade(engine)
     return True
+
+
+def recreate(engine: Engine) -> None:
+    """Drop every table (data and all) and migrate the empty database to the head: the console's
+    `/reset` of its demo database."""
+    tables = MetaData()
+    tables.reflect(engine)
+    if engine.dialect.name == "sqlite":
+        # rows point at each other (people and partner organisations): SQLite checks every
+        # drop unless foreign keys are off, which only takes effect outside a transaction
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            for table in tables.tables.values():
+                cursor.execute(f'DROP TABLE IF EXISTS "{table.name}"')
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+        finally:
+            raw.close()
+    else:
+        with engine.begin() as connection:
+            tables.drop_all(connection)
+    upgrade(engine)
 
 
 def pending_changes(engine: Engine) -> list[Any]:

@@ -34,6 +34,7 @@ from storage.repositories import (
     ChannelRepository,
     ClockRepository,
     ClosureRepository,
+    ConsoleTimeRepository,
     DealRepository,
     DirectoryRepository,
     DiscountRepository,
@@ -49,6 +50,7 @@ from storage.repositories import (
     SqlChannelRepository,
     SqlClockRepository,
     SqlClosureRepository,
+    SqlConsoleTimeRepository,
     SqlDealRepository,
     SqlDirectoryRepository,
     SqlDiscountRepository,
@@ -90,6 +92,7 @@ class AbstractUnitOfWork(ABC):
     discounts: DiscountRepository
     channels: ChannelRepository
     closures: ClosureRepository
+    console_time: ConsoleTimeRepository
 
     def __init__(self, *, actor: str = "system", clock: Callable[[], datetime] = utc_now,
                  on_queued: Callable[[], None] | None = None) -> None:
@@ -165,6 +168,7 @@ class UnitOfWork(AbstractUnitOfWork):
         self.discounts = SqlDiscountRepository(self.session)
         self.channels = SqlChannelRepository(self.session)
         self.closures = SqlClosureRepository(self.session)
+        self.console_time = SqlConsoleTimeRepository(self.session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -6,17 +6,27 @@ modal, each sent to the app as the interaction payload Slack would send
 from __future__ import annotations
 
 import shlex
+from datetime import UTC
 from typing import Any
 
 from bot.console import requests
 from bot.console.output import Output, json_or_text, modal_inputs
 from bot.console.render import Clickable, plain
-from bot.console.state import Seen
+from bot.console.state import Shown, Surface
 from bot.demo.seed import DEMO_TEAM
+from bot.syntax.moments import Moment, moment
 
-__all__ = ["Interactions"]
+__all__ = ["BadFieldError", "Interactions"]
 
 _TEAM_DOMAIN = "coseller-demo"
+
+
+class BadFieldError(ValueError):
+    """A value typed in a modal field that is not what the field takes (a date, a time)."""
+
+    def __init__(self, field: str, value: str, kind: str) -> None:
+        super().__init__(f"{field}: {value}")
+        self.field, self.value, self.kind = field, value, kind
 
 
 def _element_options(element: dict[str, Any]) -> list[dict[str, Any]]:
@@ -55,10 +65,49 @@ class Interactions(Output):
     def _trigger_id(self) -> str:
         return f"console-trigger-{self.next_serial()}"
 
-    def _find(self, action_id: str) -> Seen | None:
-        for seen in reversed(self.seen):
-            if seen.clickable.action_id == action_id:
-                return seen
+    def _pick_clickable(self, text: str) -> tuple[Clickable, Surface, str] | None:
+        """The button or menu `/click` names, its surface and the value typed; None (after
+        saying why) when there is none or more than one.
+
+        `/click N <action_id|label> [value]` names message N's; `/click <action_id> [value]`
+        the one current message that has it."""
+        head, _, rest = text.strip().partition(" ")
+        rest = rest.strip()
+        if head.isdigit():
+            entry = self.shown.get(int(head))
+            if entry is None:
+                self.say("console.no_message", number=head)
+                return None
+            return self._in_message(entry, rest)
+        having = [e for e in self.shown.values() if e.current and
+                  any(c.action_id == head for c in e.clickables)]
+        if not head or not having:
+            self.say("console.no_button", action=head or "?")
+            return None
+        if len(having) > 1:
+            numbers = ", ".join(str(e.number) for e in having)
+            self.say("console.ambiguous_button", action=head, numbers=numbers,
+                     example=f"/click {having[-1].number} {head}")
+            return None
+        clickable = next(c for c in having[0].clickables if c.action_id == head)
+        return clickable, having[0].surface, rest
+
+    def _in_message(self, entry: Shown, rest: str) -> tuple[Clickable, Surface, str] | None:
+        lowered = rest.lower()
+        word, _, value = rest.partition(" ")
+        for clickable in entry.clickables:
+            if clickable.action_id == word:
+                return clickable, entry.surface, value.strip()
+        by_label = sorted(entry.clickables, key=lambda c: -len(c.label))
+        for clickable in by_label:
+            label = clickable.label.lower()
+            if label and (lowered == label or lowered.startswith(label + " ")):
+                return clickable, entry.surface, rest[len(label):].strip()
+        if not rest and len(entry.clickables) == 1:
+            return entry.clickables[0], entry.surface, ""
+        choices = ", ".join(f"{c.action_id} [{c.label}]" for c in entry.clickables) or "-"
+        self.say("console.no_button_in", number=entry.number, action=rest or "?",
+                 choices=choices)
         return None
 
     def user_id_of(self, who: str) -> str:
@@ -67,15 +116,13 @@ class Interactions(Output):
         return found.user_id if found is not None else who
 
     def click(self, text: str) -> None:
-        """`/click <action_id> [value]`: press a button (or pick a menu value) that was shown."""
+        """`/click N <action_id|label> [value]` or `/click <action_id> [value]`: press a button
+        (or pick a menu value) that was shown."""
         assert self.user is not None
-        action_id, _, value = text.strip().partition(" ")
-        value = value.strip()
-        seen = self._find(action_id) if action_id else None
-        if seen is None:
-            self.say("console.no_button", action=action_id or "?")
+        found = self._pick_clickable(text)
+        if found is None:
             return
-        clickable, surface = seen.clickable, seen.surface
+        clickable, surface, value = found
         action: dict[str, Any] = {"action_id": clickable.action_id, "block_id": clickable.block_id,
                                   "type": clickable.kind, "action_ts": self.new_ts()}
         chosen = value or clickable.value or ""
@@ -110,7 +157,16 @@ class Interactions(Output):
 
     # -- modals -------------------------------------------------------------------------------
 
-    def _state(self, element: dict[str, Any], given: str | None) -> dict[str, Any]:
+    def _typed(self, given: str, field: str, kind: str) -> Moment:
+        """A date or time typed in a modal field, read in the user's zone (a date picker takes
+        a day; a time or date-and-time picker needs a time)."""
+        tz = self.user.tz if self.user is not None else UTC
+        found = moment(given, tz=tz, now=self.clock())
+        if found is None or (kind != "date" and not found.has_time):
+            raise BadFieldError(field, given, kind)
+        return found
+
+    def _state(self, element: dict[str, Any], given: str | None, field: str = "") -> dict[str, Any]:
         kind = str(element.get("type") or "plain_text_input")
         state: dict[str, Any] = {"type": kind}
         options = _element_options(element)
@@ -130,12 +186,14 @@ class Interactions(Output):
             key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
             state[key] = element.get(key.replace("selected", "initial")) if given is None else given
         elif kind == "datepicker":
-            state["selected_date"] = element.get("initial_date") if given is None else given
+            state["selected_date"] = element.get("initial_date") if given is None \
+                else self._typed(given, field, "date").day.isoformat()
         elif kind == "timepicker":
-            state["selected_time"] = element.get("initial_time") if given is None else given
+            state["selected_time"] = element.get("initial_time") if given is None \
+                else self._typed(given, field, "time").at.strftime("%H:%M")
         elif kind == "datetimepicker":
             state["selected_date_time"] = element.get("initial_date_time") if given is None \
-                else int(given) if given.isdigit() else given
+                else int(self._typed(given, field, "date_time").at.timestamp())
         else:
             state["value"] = element.get("initial_value") if given is None else given
         return state
@@ -144,7 +202,7 @@ class Interactions(Output):
         values: dict[str, Any] = {}
         for block_id, action_id, element in modal_inputs(view):
             value = given.get(block_id, given.get(action_id))
-            values[block_id] = {action_id: self._state(element, value)}
+            values[block_id] = {action_id: self._state(element, value, block_id)}
         return values
 
     def submit(self, text: str) -> None:
@@ -168,8 +226,13 @@ class Interactions(Output):
                 self.say("console.bad_field", field=name, fields=fields)
                 return
             given[name] = value
+        try:
+            values = self._values(view, given)
+        except BadFieldError as bad:
+            self.say(f"console.bad_{bad.kind}", field=bad.field, value=bad.value)
+            return
         payload = requests.view_submission(
-            view, self._values(view, given), user=self.user_object(), team_id=DEMO_TEAM,
+            view, values, user=self.user_object(), team_id=DEMO_TEAM,
             trigger_id=self._trigger_id(), view_hash=f"console-{self.next_serial()}")
         response = self._send_interaction(payload)
         if response.status >= 400:

@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import BoltResponse
 
 from bot.console.render import plain
-from bot.console.state import ConsoleState, Seen, Surface, deal_of_card
+from bot.console.state import ConsoleState, Shown, Surface, deal_of_card
 from bot.i18n import t
 from bot.outbox import deliver_due
 from storage.unit_of_work import AbstractUnitOfWork
@@ -92,15 +92,74 @@ class Output(ConsoleState):
         return fresh
 
     def show(self) -> None:
-        """Print what the bot sent to Slack since last time."""
+        """Print what the bot sent to Slack since last time that the current user would see in
+        Slack: their own direct and private messages (someone else's wait for them: `/as`
+        shows them), threads and cards of deals they may see, channels they are in."""
         for method, args in self._new_calls():
             if method in _QUIET_METHODS:
                 continue
-            try:
-                self._show_call(method, args)
-            except Exception as error:  # an odd payload is shown raw rather than lost
-                log.info("could not render %s: %s", method, error)
-                self.write(f"[{method}] {json.dumps(args, ensure_ascii=False)[:2000]}")
+            person = self._addressee(method, args)
+            if person is not None and (self.user is None or person != self.user.user_id):
+                if method != "views.publish":
+                    self.waiting.append((person, method, args))
+                continue
+            if person is None and not self._may_read(method, args):
+                continue
+            self._show_safely(method, args)
+
+    def show_waiting(self) -> None:
+        """Print the direct and private messages that came for the current user while the
+        console was someone else."""
+        if self.user is None:
+            return
+        mine = [(m, a) for person, m, a in self.waiting if person == self.user.user_id]
+        self.waiting = [w for w in self.waiting if w[0] != self.user.user_id]
+        if mine:
+            self.say("console.while_away", count=len(mine))
+        for method, args in mine:
+            self._show_safely(method, args)
+
+    def _show_safely(self, method: str, args: dict[str, Any]) -> None:
+        try:
+            self._show_call(method, args)
+        except Exception as error:  # an odd payload is shown raw rather than lost
+            log.info("could not render %s: %s", method, error)
+            self.write(f"[{method}] {json.dumps(args, ensure_ascii=False)[:2000]}")
+
+    def _addressee(self, method: str, args: dict[str, Any]) -> str | None:
+        """The one person a call is for (a direct message, a private answer, a Home tab)."""
+        channel = str(args.get("channel") or "")
+        if method == "response_url":
+            return str(args.get("response_url_id", "")).rsplit("-", 1)[0]
+        if method == "chat.postEphemeral":
+            return str(args.get("user") or "")
+        if method == "views.publish":
+            return str(args.get("user_id") or "")
+        if method in ("chat.postMessage", "chat.scheduleMessage", "chat.update") and \
+                channel.startswith("D"):
+            return channel[1:]
+        return None
+
+    def _may_read(self, method: str, args: dict[str, Any]) -> bool:
+        """Whether the current user sees a message in a channel: a deal's thread or card only
+        if they may see the deal; a partner's own channel only its own people."""
+        if method not in ("chat.postMessage", "chat.scheduleMessage", "chat.update"):
+            return True
+        channel = str(args.get("channel") or "")
+        thread_ts = args.get("thread_ts")
+        if thread_ts:
+            deal = self._deal_of(channel, str(thread_ts))
+        else:
+            ts = str(args.get("ts") or "") or self._message_ts(channel, args)
+            deal = self._deal_of(channel, ts, card=True)
+        if deal is not None:
+            return self.may_see(deal)
+        if self.user is None:
+            return False
+        with self.services.uow() as uow:
+            owner = next((org.id for org in uow.directory.orgs() if org.channel_id == channel),
+                         None)
+        return owner is None or not self.user.partner_org_id or owner == self.user.partner_org_id
 
     def name_of(self, user_id: str) -> str:
         """A person's name (their id if unknown)."""
@@ -221,16 +280,25 @@ class Output(ConsoleState):
         return None
 
     def print_surface(self, label: str, text: Any, blocks: Any, surface: Surface) -> None:
-        """Print one message, modal or tab under a label; remember its buttons and menus."""
+        """Print one message, modal or tab under a label and its number; remember its buttons
+        and menus (`/click N ...`)."""
+        number = max(self.shown, default=0) + 1
         renderer = self.renderer()
+        renderer.number = number
         lines = renderer.blocks(blocks) if isinstance(blocks, list) and blocks else []
         if not lines and text:
             lines = renderer.mrkdwn(str(text)).splitlines()
-        self.write(f"── {label} ──")
+        self.write(f"── [{number}] {label} ──")
         for line in lines:
             self.write(f"  {line}" if line else "")
-        self.seen += [Seen(c, surface) for c in renderer.clickables]
-        del self.seen[:-200]
+        entry = Shown(number, surface, list(renderer.clickables))
+        if entry.key is not None:
+            for earlier in self.shown.values():
+                if earlier.key == entry.key:
+                    earlier.current = False  # the same message printed again: this is it now
+        self.shown[number] = entry
+        for old in [n for n in self.shown if n <= number - 500]:
+            del self.shown[old]
 
 
 def modal_inputs(view: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

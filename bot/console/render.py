@@ -3,7 +3,7 @@
     lines = BlockText(lang="en", tz=ZoneInfo("Asia/Tokyo"), names={"U0AIKO01": "Aiko"}).blocks(blocks)
 
 Sections, headers, contexts, fields, dividers, images, rich text and inputs become lines; buttons
-and menus become `[Label]` with the console command that clicks them (`/click action_id value`),
+and menus become `[Label]` with the console command that clicks them (`/click N action_id value`),
 and every clickable element is collected in `BlockText.clickables` so the console can find it
 again. Slack's tokens are resolved the way Slack shows them: `<!date^...|...>` in the reader's
 language and time zone, `<@U…>` as the person's name, `<url|label>` as the label and the address.
@@ -66,6 +66,7 @@ class BlockText:
     names: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
     clickables: list[Clickable] = field(default_factory=list)
+    number: int | None = None          # the printed message's number, for `/click N`
 
     # -- text ---------------------------------------------------------------------------------
 
@@ -163,11 +164,12 @@ class BlockText:
         self.clickables.append(Clickable(action_id=action_id, block_id=block_id, kind=kind,
                                          label=label, value=None if value is None else str(value),
                                          options=options))
+        click = f"/click {self.number} {action_id}" if self.number else f"/click {action_id}"
         if kind == "button":
-            return f"[{label}] (/click {action_id})"
+            return f"[{label}] ({click})"
         choices = " | ".join(f"{text}={value}" for value, text in options)
-        return f"[{label} ▾ {choices}] (/click {action_id} <value>)" if choices else \
-            f"[{label} ▾] (/click {action_id} <value>)"
+        return f"[{label} ▾ {choices}] ({click} <value>)" if choices else \
+            f"[{label} ▾] ({click} <value>)"
 
     def input(self, block: dict[str, Any], block_id: str) -> str:
         """An input block: its label, the field name for `/submit`, and any choices or value."""

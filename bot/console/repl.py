@@ -13,6 +13,8 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from datetime import time as dt_time
 from typing import Any
 
 from slack_bolt import BoltResponse
@@ -20,18 +22,23 @@ from slack_bolt import BoltResponse
 from bot.console import requests
 from bot.console.interactions import Interactions
 from bot.console.state import Read, Surface, Thread
-from bot.demo.seed import DEMO_TEAM
+from bot.demo.seed import DEMO_TEAM, seed_demo
 from bot.i18n import t
 from bot.outbox import RENDERERS
+from bot.syntax.moments import moment
 from bot.syntax.tokens import deal_ref, duration
+from bot.usecases.closures import load_closures
 from rules.i18n import format_datetime
+from rules.regions import RegionDirectory
 from storage.errors import NotFoundError
+from storage.migrate import recreate
 
 __all__ = ["Console"]
 
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"^@coseller\b[:,]?\s*", re.IGNORECASE)
+_DURATION_SHAPED = re.compile(r"^-?(\d+\s*[wdhm]\s*)+$", re.IGNORECASE)  # `0h`: not a time of day
 
 
 class Console(Interactions):
@@ -100,6 +107,7 @@ class Console(Interactions):
             "/thread": self.enter_thread,
             "/leave": lambda _: self.leave_thread(),
             "/advance": self.advance,
+            "/reset": self.reset,
             "/click": self.click,
             "/submit": self.submit,
             "/cancel": lambda _: self.cancel(),
@@ -138,6 +146,7 @@ class Console(Interactions):
             self.thread = None
         role = t(f"console.role.{found.role.value}", self.lang)
         self.say("console.now_as", name=found.name, role=role, tz=str(found.tz))
+        self.show_waiting()
 
     def list_deals(self) -> None:
         """`/deals`: the deals the bot shows this user (their Home tab's open deals)."""
@@ -202,27 +211,76 @@ class Console(Interactions):
         return format_datetime(self.clock(), self.lang, tz)
 
     def advance(self, text: str) -> None:
-        """`/advance 2h|3d`: move the clock, running the scheduler's jobs as they come due, and
-        deliver the outbox."""
+        """`/advance 2h|3d` or `/advance <date and time>` (`2026-12-07 09:00`, `monday 9am`, in
+        your zone): move the clock forward, running the scheduler's jobs as they come due, and
+        deliver the outbox. Never backwards."""
+        text = text.strip()
         delta = duration(text)
+        if delta is None and text and not _DURATION_SHAPED.match(text):
+            tz = self.user.tz if self.user is not None else UTC
+            found = moment(text, tz=tz, now=self.clock())
+            if found is None:
+                self.say("console.advance_usage")
+                return
+            target = found.at if found.has_time else datetime.combine(found.day, dt_time(0), tz)
+            if target <= self.clock():
+                self.say("console.advance_backwards", when=format_datetime(target, self.lang, tz),
+                         now=self._now_text())
+                return
+            delta = target - self.clock()
         if delta is None:
             self.say("console.advance_usage")
             return
         self.time_machine.advance(delta)
-        self.say("console.advanced", amount=text.strip(), now=self._now_text())
+        self.save_time()
+        if duration(text) is None:
+            self.say("console.advanced_to", now=self._now_text())
+        else:
+            self.say("console.advanced", amount=text, now=self._now_text())
         self.settle()
         self.show()
+
+    def reset(self, text: str) -> None:
+        """`/reset yes`: the demo afresh: its data seeded again on an empty database, the clock
+        back where it began, the local Slack and the console's memory emptied."""
+        if text.strip().lower() not in ("yes", "はい"):
+            self.say("console.reset_confirm")
+            return
+        self.settle()
+        services = self.services
+        recreate(services.engine)
+        services.regions = RegionDirectory(services.settings.regions)
+        self.clock.restart()
+        with services.uow() as uow:
+            uow.console_time.forget()
+            uow.commit()
+        with services.uow(actor="console:demo") as uow:
+            seed_demo(uow, deal_channel=services.settings.deal_channel)
+            uow.commit()
+        load_closures(services)
+        self.time_machine.restart()
+        self.slack.reset()
+        self._calls_seen = 0
+        self.thread = None
+        self.modals.clear()
+        self.shown.clear()
+        self.waiting.clear()
+        self.save_time()
+        self.say("console.reset_done", now=self._now_text())
 
     # -- requests to the app ------------------------------------------------------------------
 
     def slash(self, command: str, text: str) -> None:
-        """A slash command, form-encoded as Slack sends it."""
+        """A slash command, form-encoded as Slack sends it; in a deal's thread with that thread
+        (`thread_ts`), which the commands read the deal from, as in Slack."""
         assert self.user is not None
+        where = {"thread_ts": self.thread.ts} if self.thread is not None else None
         request = requests.slash_command(
             command, text, team_id=DEMO_TEAM, user_id=self.user.user_id,
             channel_id=self.channel(), response_url=self.response_url(self.user.user_id),
             trigger_id=f"console-trigger-{self.next_serial()}",
-            user_name=self.user_object()["name"], team_domain="coseller-demo", token="console")
+            user_name=self.user_object()["name"], team_domain="coseller-demo", token="console",
+            extra=where)
         self.answer(self.dispatch(request))
 
     def _event(self, event: dict[str, Any]) -> BoltResponse:

@@ -5,6 +5,9 @@ database, the demo seeded, the Bolt app built with an executor the console can w
         console.run(read)
     status = run_console(settings, user="aiko")      # the same, for `coseller run`
 
+The console's time is kept with its database (`console_time`): a session on a database a
+console has used resumes at the time it was left at.
+
 The console runs on SQLite (`./coseller-demo.db` unless `DATABASE_URL` says otherwise) with the
 demo directory and a few demo deals, seeded idempotently (`bot.demo.seed`). Its settings have no
 tokens, so request verification is off and the client talks to the local Slack.
@@ -49,6 +52,10 @@ def open_console(settings: Settings, *, write: Write = print, clock: ConsoleCloc
         services = bootstrap(local, clock=clock)
         executor = TrackingExecutor()
         try:
+            with services.uow() as uow:
+                saved = uow.console_time.saved()
+            if saved is not None:
+                clock.resume(saved)  # the console's time is kept with its database
             with services.uow(actor="console:demo") as uow:
                 seed_demo(uow, deal_channel=local.deal_channel)
                 uow.commit()
@@ -61,8 +68,10 @@ def open_console(settings: Settings, *, write: Write = print, clock: ConsoleCloc
             runner.listener_executor = executor
             runner.lazy_listener_runner.executor = executor  # type: ignore[attr-defined]
             shown = services.engine.url.render_as_string(hide_password=True)
-            yield Console(app=app, services=services, slack=slack, executor=executor, clock=clock,
-                          write=write, database=shown)
+            console = Console(app=app, services=services, slack=slack, executor=executor,
+                              clock=clock, write=write, database=shown)
+            yield console
+            console.save_time()
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
             services.engine.dispose()

@@ -29,9 +29,9 @@ from bot.permissions import Action, allowed
 from bot.services import Services
 from bot.usecases.home import DealLine, home_data
 from storage.errors import NotFoundError
-from storage.unit_of_work import AbstractUnitOfWork
+from storage.unit_of_work import AbstractUnitOfWork, utc_now
 
-__all__ = ["ConsoleState", "Read", "Seen", "Surface", "Thread", "Write", "deal_of_card"]
+__all__ = ["ConsoleState", "Read", "Shown", "Surface", "Thread", "Write", "deal_of_card"]
 
 Read = Callable[[str], "str | None"]
 Write = Callable[[str], None]
@@ -59,11 +59,23 @@ class Surface:
 
 
 @dataclass
-class Seen:
-    """A button or menu that was printed, and where."""
+class Shown:
+    """A printed message (its number is what `/click N` names): where it is and its buttons;
+    `current` until a later print of the same message (a card update, a modal update)."""
 
-    clickable: Clickable
+    number: int
     surface: Surface
+    clickables: list[Clickable]
+    current: bool = True
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """What identifies the message in Slack (a later print with the same key replaces it)."""
+        if self.surface.kind == "view" and self.surface.view is not None:
+            return ("view", str(self.surface.view.get("id") or ""))
+        if self.surface.ts:
+            return (str(self.surface.channel or ""), self.surface.ts)
+        return None
 
 
 def deal_of_card(uow: AbstractUnitOfWork, channel: str, card_ts: str) -> int | None:
@@ -88,7 +100,8 @@ class ConsoleState:
     user: Actor | None = None
     thread: Thread | None = None
     modals: list[dict[str, Any]] = field(default_factory=list)
-    seen: list[Seen] = field(default_factory=list)
+    shown: dict[int, Shown] = field(default_factory=dict)
+    waiting: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     time_machine: TimeMachine = field(init=False)
     _calls_seen: int = 0
     _counter: int = 0
@@ -106,6 +119,12 @@ class ConsoleState:
     def say(self, key: str, **params: Any) -> None:
         """A console message in the user's language."""
         self.write(t(key, self.lang, **params))
+
+    def save_time(self) -> None:
+        """Keep the console's now with its database (a restart resumes there)."""
+        with self.services.uow(actor="console") as uow:
+            uow.console_time.save(self.clock(), at=utc_now())
+            uow.commit()
 
     def next_serial(self) -> int:
         """A number never handed out before in this session (ids, trigger ids, ts)."""
@@ -185,18 +204,18 @@ class ConsoleState:
             found.setdefault(line.id, line)
         return [found[ident] for ident in sorted(found)]
 
-    def may_see(self, deal_id: int) -> bool:
-        """Whether the bot would show the current user this deal (the `VIEW_DEAL` permission:
-        a partner only its own organisation's deals)."""
-        if self.user is None:
+    def may_see(self, deal_id: int, who: Actor | None = None) -> bool:
+        """Whether the bot would show the current user (or `who`) this deal (the `VIEW_DEAL`
+        permission: a partner only its own organisation's deals)."""
+        who = who or self.user
+        if who is None:
             return False
-        with self.services.uow(actor=self.user.user_id) as uow:
+        with self.services.uow(actor=who.user_id) as uow:
             try:
                 deal = uow.deals.get(deal_id)
             except NotFoundError:
                 return False
-            return allowed(self.user.role, Action.VIEW_DEAL,
-                           own_deal=self.user.owns(deal.partner_org_id))
+            return allowed(who.role, Action.VIEW_DEAL, own_deal=who.owns(deal.partner_org_id))
 
     # -- the app ------------------------------------------------------------------------------
 

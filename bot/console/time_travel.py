@@ -34,16 +34,26 @@ log = logging.getLogger(__name__)
 
 
 class ConsoleClock:
-    """The injected clock: the real time (or a fixed `start`) plus how far `/advance` moved it."""
+    """The injected clock: the real time (or a fixed `start`) plus how far `/advance` moved it.
+
+    A clock given a `start` stands still between moves (the tests'); one without follows the
+    real time. `resume` puts either at a saved time (the console's time kept with its
+    database), `restart` back where it began (`/reset`)."""
 
     def __init__(self, start: datetime | None = None) -> None:
         if start is not None and start.tzinfo is None:
             raise ValueError("the console clock needs an aware start time")
         self._start = start
+        self._first = start
+        self._anchor: datetime | None = None   # real time at which a live clock stood at _start
         self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return (self._start or utc_now()) + self.offset
+        if self._start is None:
+            return utc_now() + self.offset
+        if self._anchor is None:
+            return self._start + self.offset
+        return self._start + (utc_now() - self._anchor) + self.offset
 
     def advance(self, delta: timedelta) -> datetime:
         """Move forward by `delta`; the new now."""
@@ -53,6 +63,17 @@ class ConsoleClock:
     def move_to(self, moment: datetime) -> datetime:
         """Move to `moment` (never backwards); the new now."""
         return self.advance(max(timedelta(0), moment - self()))
+
+    def resume(self, saved: datetime) -> datetime:
+        """Stand at `saved` (a live clock goes on from there); the new now."""
+        self._anchor = None if self._first is not None else utc_now()
+        self._start, self.offset = saved, timedelta(0)
+        return self()
+
+    def restart(self) -> datetime:
+        """Back to where the clock began (its `start`, or the real time); the new now."""
+        self._start, self._anchor, self.offset = self._first, None, timedelta(0)
+        return self()
 
 
 def _fire_times(schedule: BaseTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
@@ -70,6 +91,11 @@ class TimeMachine:
         self.clock = clock
         self._origin = clock()
         self._last: dict[str, datetime] = {}
+
+    def restart(self) -> None:
+        """Forget which jobs ran: the jobs run again from the clock's now (after `/reset`)."""
+        self._origin = self.clock()
+        self._last.clear()
 
     def _last_run(self, job: Job) -> datetime:
         return self._last.get(job.id, self._origin)

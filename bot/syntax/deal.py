@@ -4,12 +4,14 @@
     /deal close won|lost [#deal]                           parse_close
     /deal remove [#deal] <reason>                          parse_remove
     /deal poi [#deal] signed|sent|rejected [date] [onboarding] [link]    parse_poi
-    /deal extend [#deal] <hours>h|<YYYY-MM-DD HH:MM> <reason>            parse_extend
+    /deal extend [#deal] <hours>h|<date and time> <reason>               parse_extend
     /deal discount [#deal] <the discount>                  parse_discount
     /deal bant [#deal]                                     parse_ref
     /deal timeline [#deal]                                 parse_timeline
 
-A deal is named as everywhere else (`tokens.deal_ref`). Problems are `UsageError`s of the
+A deal is named as everywhere else (`tokens.deal_ref`); dates and times are read as people type
+them (`moments.moment`: `2025-11-28 18:00`, `11/28 6pm`, `11月28日 18時`, `tomorrow 5pm`), in the
+reader's time zone. Problems are `UsageError`s of the
 `deals` grammar (lifecycle) or the `followup` grammar (follow-up), whose catalogs explain them.
 """
 
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from bot.syntax.errors import UsageError, within
-from bot.syntax.tokens import clock_time, day, deal_ref, hours, is_hour_unit, split_ref, stamp
+from bot.syntax.moments import moment
+from bot.syntax.tokens import day, deal_ref, hours, is_hour_unit, split_ref
 
 __all__ = ["MAX_HOURS", "POI_STATUSES", "CloseArgs", "ExtendCommand", "PoiArgs", "parse_close",
            "parse_discount", "parse_extend", "parse_poi", "parse_ref", "parse_remove",
@@ -97,8 +100,9 @@ class PoiArgs:
     url: str | None = None
 
 
-def parse_poi(text: str) -> PoiArgs:
-    """`[#deal] signed|sent|rejected [YYYY-MM-DD] [onboarding] [link]`."""
+def parse_poi(text: str, tz: tzinfo | None = None, now: datetime | None = None) -> PoiArgs:
+    """`[#deal] signed|sent|rejected [date] [onboarding] [link]` (a date as typed in `tz`:
+    `2025-11-20`, `11/20`, `11月20日`, `yesterday`; the last such day)."""
     with within("deals", "poi"):
         tokens = text.split()
         ref = _leading_ref(tokens)
@@ -112,22 +116,26 @@ def parse_poi(text: str) -> PoiArgs:
         url: str | None = None
         for token in tokens:
             cleaned = token.strip("<>")
-            if (when := _poi_day(token)) is not None:
-                signed_on = when
-            elif token.lower() in ("onboarding", "導入支援"):
+            if token.lower() in ("onboarding", "導入支援"):
                 onboarding = True
             elif cleaned.startswith(("https://", "http://")):
                 url = cleaned.split("|", 1)[0][:500]
+            elif (when := _poi_day(token, tz, now)) is not None:
+                signed_on = when
             else:
                 raise UsageError("word", word=token)
     return PoiArgs(ref, status, signed_on, onboarding, url)
 
 
-def _poi_day(token: str) -> date | None:
+def _poi_day(token: str, tz: tzinfo | None, now: datetime | None) -> date | None:
     try:
-        return day(token)
+        found = day(token)
     except UsageError:
         raise UsageError("date", field="date", word=token) from None
+    if found is None and tz is not None and now is not None:
+        typed = moment(token, tz=tz, now=now, prefer="past")
+        found = typed.day if typed is not None else None
+    return found
 
 
 def parse_ref(command: str, text: str) -> int | None:
@@ -148,23 +156,22 @@ class ExtendCommand:
     reason: str
 
 
-def _new_due(words: list[str], tz: tzinfo) -> tuple[datetime, int]:
-    """A due time (`2025-11-28 18:00`, `2025-11-28T18:00`) in `tz`, and how many words it took."""
-    try:
-        when = stamp(words[0])
-        at = when[1] if when is not None else None
-        taken = 1
-        if when is not None and at is None and len(words) > 1 and ":" in words[1]:
-            at, taken = clock_time(words[1]), 2
-    except UsageError:
-        raise UsageError("bad_time", field="time", text=" ".join(words[:2])[:40]) from None
-    if when is None or at is None:
-        raise UsageError("bad_time", field="time", text=words[0][:40])
-    return datetime.combine(when[0], at, tzinfo=tz), taken
+def _new_due(words: list[str], tz: tzinfo, now: datetime) -> tuple[datetime, int]:
+    """A due time as typed (`2025-11-28 18:00`, `11/28 6pm`, `11月28日 18時`, `tomorrow 5pm`)
+    in `tz`, and how many words it took: the most words (at most four) that read as a date and
+    time, ending on a word with a digit (so a reason's first word is never taken)."""
+    for taken in range(min(4, len(words)), 0, -1):
+        last = words[taken - 1]
+        if not any(c.isdigit() for c in last) and last.lower() not in ("noon", "midnight"):
+            continue
+        found = moment(" ".join(words[:taken]), tz=tz, now=now)
+        if found is not None and found.has_time:
+            return found.at, taken
+    raise UsageError("bad_time", field="time", text=words[0][:40])
 
 
 def parse_extend(text: str, tz: tzinfo, now: datetime) -> ExtendCommand:
-    """`[#deal] 24h <reason>` or `[#deal] 2025-11-28 18:00 <reason>` (the time in `tz`)."""
+    """`[#deal] 24h <reason>` or `[#deal] <date and time> <reason>` (the time in `tz`)."""
     with within("followup", "extend"):
         ref, rest = split_ref(text)
         if ref is not None and not text.strip().startswith("#") and rest and \
@@ -184,7 +191,7 @@ def parse_extend(text: str, tz: tzinfo, now: datetime) -> ExtendCommand:
             extra = timedelta(hours=count)
             words = words[1:]
         else:
-            new_due, taken = _new_due(words, tz)
+            new_due, taken = _new_due(words, tz, now)
             if new_due <= now:
                 raise UsageError("past", field="time", text=" ".join(words[:taken]))
             words = words[taken:]

@@ -31,6 +31,7 @@ from storage.errors import DuplicateDealError
 from storage.memory.breaches import MemoryBreachRepository
 from storage.memory.calendar import MemoryClosureRepository
 from storage.memory.channels import MemoryChannelRepository
+from storage.memory.console_time import MemoryConsoleTimeRepository
 from storage.memory.directory import MemoryDealRepository, MemoryDirectoryRepository
 from storage.memory.ledger import (
     MemoryAbsenceRepository,
@@ -45,12 +46,12 @@ from storage.memory.ledger import (
     MemoryPoiRepository,
 )
 from storage.memory.store import MemoryStore, Snapshot
-from storage.models import AuditEntry, Base, Deal, ProcessedEvent
+from storage.models import AuditEntry, Base, ConsoleTime, Deal, ProcessedEvent
 from storage.unit_of_work import AbstractUnitOfWork, utc_now
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
-_UNAUDITED = (AuditEntry, ProcessedEvent)
+_UNAUDITED = (AuditEntry, ProcessedEvent, ConsoleTime)
 
 
 def _columns(row: Base) -> dict[str, object]:
@@ -85,6 +86,7 @@ class MemoryUnitOfWork(AbstractUnitOfWork):
         self.discounts = MemoryDiscountRepository(self.store)
         self.channels = MemoryChannelRepository(self.store)
         self.closures = MemoryClosureRepository(self.store)
+        self.console_time = MemoryConsoleTimeRepository(self.store)
 
     def __enter__(self) -> MemoryUnitOfWork:
         self._saved = self.store.snapshot()

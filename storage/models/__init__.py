@@ -13,6 +13,7 @@ from __future__ import annotations
 from storage.models.base import Base
 from storage.models.calendar import CalendarClosure
 from storage.models.channels import ChannelMember, KnownChannel, UnknownUser
+from storage.models.console import ConsoleTime
 from storage.models.deals import (
     OPEN_DEAL_STATUSES,
     BpwCase,
@@ -53,6 +54,7 @@ __all__ = [
     "ChannelMember",
     "Clock",
     "ClockState",
+    "ConsoleTime",
     "Deal",
     "DealMessage",
     "DealStatus",

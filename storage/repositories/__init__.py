@@ -12,6 +12,7 @@ from storage.repositories.breaches import BreachRepository, SqlBreachRepository
 from storage.repositories.channels import ChannelRepository, SqlChannelRepository
 from storage.repositories.clocks import ClockRepository, SqlClockRepository
 from storage.repositories.closures import ClosureRepository, SqlClosureRepository
+from storage.repositories.console_time import ConsoleTimeRepository, SqlConsoleTimeRepository
 from storage.repositories.deals import DealRepository, SqlDealRepository
 from storage.repositories.directory import DirectoryRepository, DirectoryRow, SqlDirectoryRepository
 from storage.repositories.discounts import DiscountRepository, SqlDiscountRepository
@@ -30,6 +31,7 @@ __all__ = [
     "ChannelRepository",
     "ClockRepository",
     "ClosureRepository",
+    "ConsoleTimeRepository",
     "DealRepository",
     "DirectoryRepository",
     "DirectoryRow",
@@ -46,6 +48,7 @@ __all__ = [
     "SqlChannelRepository",
     "SqlClockRepository",
     "SqlClosureRepository",
+    "SqlConsoleTimeRepository",
     "SqlDealRepository",
     "SqlDirectoryRepository",
     "SqlDiscountRepository",

@@ -204,7 +204,8 @@ def test_buttons_modals_and_threads(tmp_path: Path) -> None:
         console.handle("/probe")
         text = "\n".join(out)
         assert "Due Fri 21 Nov 11:00 EST, ask @Dana Reyes" in text
-        assert "[Open] (/click probe_open)" in text
+        assert "── [1] Coseller · only visible to you ──" in text
+        assert "[Open] (/click 1 probe_open)" in text
         console.handle("/click probe_open")
         text = "\n".join(out)
         assert "modal: Probe" in text and "✎ Company: company" in text
@@ -327,10 +328,10 @@ def test_bad_console_input_is_answered_not_fatal(tmp_path: Path) -> None:
     assert "No one matches 'nobody'" in text
     assert "You are Operations Admin (admin)" in text
     for expected in ("There is no deal 99", "Which deal?", "No button or menu 'nope'",
-                     "No modal is open.", "How far?", "Unknown command /frobnicate",
+                     "No modal is open.", "How far, or until when?", "Unknown command /frobnicate",
                      "It is Fri 21 Nov 07:00 UTC.", "Usage:"):
         assert expected in text, expected
-    assert text.count("How far?") == 2
+    assert text.count("How far, or until when?") == 2
     assert "Traceback" not in text
     assert text.rstrip().endswith("Bye!")                  # the end of input ends the session
 

@@ -630,3 +630,20 @@ def test_what_the_admins_home_tab_reads(make: Make, people: Dir, clock: FakeCloc
             [("poi", None), ("response", "Acme Customer KK")]
         assert len(uow.breaches.everywhere(T0 - timedelta(days=90), limit=1)) == 1
         assert [(r.region_code, r.segment) for r in uow.directory.routes()] == [("JP", "*")]
+
+
+def test_console_time(make: Make) -> None:
+    with make() as uow:
+        assert uow.console_time.saved() is None
+        uow.console_time.save(T0 + timedelta(days=3), at=T0)
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() == T0 + timedelta(days=3)
+        uow.console_time.save(T0 + timedelta(days=5, hours=2), at=T0)
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() == T0 + timedelta(days=5, hours=2)
+        uow.console_time.forget()
+        uow.commit()
+    with make() as uow:
+        assert uow.console_time.saved() is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,11 +33,36 @@ def test_extend_with_hours(text: str, ref: int | None, extra: timedelta, reason:
 
 
 @pytest.mark.parametrize("text", ["2025-11-28 18:00 legal review", "2025/11/28 18:00 legal review",
-                                  "2025-11-28T18:00 legal review"])
+                                  "2025-11-28T18:00 legal review", "11/28 6pm legal review",
+                                  "11月28日 18時 legal review", "11月28日18時 legal review",
+                                  "2025-11-28 18:00 on legal review"])
 def test_extend_to_a_time_in_the_users_zone(text: str) -> None:
     command = parse_extend(text, TOKYO, NOW)
     assert command.new_due == datetime(2025, 11, 28, 9, 0, tzinfo=UTC)
-    assert command.extra is None and command.reason == "legal review"
+    assert command.extra is None
+    assert command.reason == ("on legal review" if " on " in text else "legal review")
+
+
+def test_extend_to_tomorrow_in_the_users_zone() -> None:
+    assert parse_extend("friday 6pm ok", TOKYO, NOW).new_due == datetime(2025, 11, 21, 9, 0, tzinfo=UTC)
+    command = parse_extend("tomorrow 5pm the CFO is back", ZoneInfo("America/New_York"), NOW)
+    assert command.new_due == datetime(2025, 11, 22, 22, 0, tzinfo=UTC)   # Sat 17:00 EST
+    assert command.reason == "the CFO is back"
+    command = parse_extend("明日 17時 顧客が出張中", TOKYO, NOW)
+    assert command.new_due == datetime(2025, 11, 22, 8, 0, tzinfo=UTC)
+    assert command.reason == "顧客が出張中"
+
+
+def test_a_poi_signed_on_a_day_as_typed() -> None:
+    from bot.syntax import parse_poi
+    assert parse_poi("signed 11/20 onboarding", TOKYO, NOW).signed_on == date(2025, 11, 20)
+    assert parse_poi("signed 11月20日", TOKYO, NOW).signed_on == date(2025, 11, 20)
+    assert parse_poi("signed 12/20", TOKYO, NOW).signed_on == date(2024, 12, 20)  # the last one
+    assert parse_poi("signed yesterday", TOKYO, NOW).signed_on == date(2025, 11, 20)
+    assert parse_poi("signed 2025-11-19").signed_on == date(2025, 11, 19)
+    with pytest.raises(UsageError) as problem:
+        parse_poi("signed someday", TOKYO, NOW)
+    assert problem.value.problem == "word"
 
 
 @pytest.mark.parametrize(("text", "key"), [

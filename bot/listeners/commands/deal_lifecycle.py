@@ -92,7 +92,7 @@ def _remove(request: _Request, rest: str) -> DealDone:
 
 
 def _poi(request: _Request, rest: str) -> DealDone:
-    args = parse_poi(rest)
+    args = parse_poi(rest, request.actor.tz, request.services.now())
     return record_poi(request.services, request.actor, RecordPoi(
         request.deal(args.ref), PoiStatus(args.status), signed_on=args.signed_on,
         names_partner_onboarding=args.names_partner_onboarding, url=args.url))

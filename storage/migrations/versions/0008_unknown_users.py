@@ -1,7 +1,7 @@
 """unknown users: Slack users who spoke in a deal channel without being in the directory
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-25 09:00:00
 """
 
