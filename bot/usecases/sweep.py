@@ -85,12 +85,15 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
         act(batch, row, deal, step=chosen, clock=clock, left=left)
         report.acted += 1
         changes["escalation_step"] = chosen.key
-        if chosen.action in (Action.BREACH, Action.LAPSE):
+        if chosen.action is Action.LAPSE:
+            # an offer not answered in time lapses: not a breach, never on the partner's record
+            changes["state"] = ClockState.LAPSED
+            changes["next_action_at"] = None
+            lapsed.append(deal.id)
+        elif chosen.action is Action.BREACH:
             changes["state"] = ClockState.BREACHED
             changes["next_action_at"] = None
-            if chosen.action is Action.LAPSE:
-                lapsed.append(deal.id)
-            elif deal.partner_org_id is not None:
+            if deal.partner_org_id is not None:
                 batch.breaches.append({"partner_org_id": deal.partner_org_id, "deal_id": deal.id,
                                        "clock_id": row.id, "kind": row.kind,
                                        "occurred_at": chosen.at})
