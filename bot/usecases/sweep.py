@@ -19,7 +19,7 @@ from bot.usecases.cards import refresh_card
 from bot.usecases.sweep_batch import Batch, load_batch
 from bot.usecases.sweep_messages import DIGEST_THRESHOLD, act, digests, pdm_notices
 from rules.clocks import remaining
-from rules.escalation import Action, plan
+from rules.escalation import Action, plan, taken
 from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus
 
 if TYPE_CHECKING:
@@ -71,9 +71,7 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
         clock, calendar = built
         changes["due_at"] = clock.due_at
         steps = plan(clock, calendar)
-        keys = [s.key for s in steps]
-        start = keys.index(row.escalation_step) + 1 if row.escalation_step in keys else 0
-        pending = steps[start:]
+        pending = steps[taken(steps, row.escalation_step) + 1:]
         due_now = [s for s in pending if s.at <= now]
         later = [s for s in pending if s.at > now]
         if not due_now:
