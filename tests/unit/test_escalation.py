@@ -33,8 +33,8 @@ from rules.escalation import (
     PlannedStep,
     Step,
     plan,
-    taken,
     steps_due,
+    taken,
 )
 from rules.regions import DEFAULT_REGIONS
 
