@@ -1,6 +1,7 @@
 """Both languages, completely: a Japanese partner (Aiko) and a Japanese GS (Hiroshi) work a deal
 over signed HTTP (thread messages, the reply clock, `/deal status`, `/deal timeline`, `/deal help`,
-the BANT and out-of-office modals, an extension, `/roe`, reminders, a breach, the Home tab), and
+the BANT and out-of-office modals, an extension, a POI sent, `/roe`, reminders, a breach, the Home
+tab), and
 every payload either of them receives, or that lands in their Japanese thread, is searched for
 English words taken from the English catalogs. Names (people, companies, products the Japanese
 text itself keeps) aside, none may appear."""
@@ -61,7 +62,8 @@ def _story(harness: Harness, clock: Clock) -> str:
     for user, command in ((aiko, f"status {deal_id}"), (aiko, f"timeline {deal_id}"),
                           (aiko, "help"), (aiko, f"bant {deal_id}"), (aiko, "ooo"),
                           (hiro, f"extend {deal_id} 24h 顧客の決算期のため"),
-                          (hiro, f"timeline {deal_id}"), (aiko, "frobnicate")):
+                          (hiro, f"timeline {deal_id}"), (hiro, f"poi {deal_id} sent"),
+                          (aiko, "frobnicate")):
         _answered(harness, user, "/deal", command)
     _answered(harness, aiko, "/roe", "eligibility sales/starter 20 USD")
     for user in JAPANESE:
