@@ -1,9 +1,8 @@
 """Both languages, completely: a Japanese partner (Aiko) and a Japanese GS (Hiroshi) work a deal
 over signed HTTP (thread messages, the reply clock, `/deal status`, `/deal timeline`, `/deal help`,
 the BANT and out-of-office modals, an extension, a POI sent, `/roe`, reminders, a breach, the Home
-tab), and
-every payload either of them receives, or that lands in their Japanese thread, is searched for
-English words taken from the English catalogs. Names (people, companies, products the Japanese
+tab), and every payload either of them receives, or that lands in their Japanese thread, is
+searched for English words taken from the English catalogs. Names (people, companies, products the Japanese
 text itself keeps) aside, none may appear."""
 
 from __future__ import annotations
