@@ -4,6 +4,8 @@ Modelled on PagerDuty escalation policies. A step fires when a given amount of t
 the due time (business time for response clocks), on the n-th business day of an onboarding clock,
 or n business days before the month of the expected close ends (POI). `plan` turns a clock and a
 policy into dated steps; planning again after an extension or a calendar change gives the new plan.
+A planned step's key names it once (`remind_24h`; a month-end step with its month,
+`month_end_5@2026-02`): the sweep records it as done and its messages are unique by it.
 Every number is configuration; the defaults are the spec's.
 """
 
@@ -25,6 +27,7 @@ __all__ = [
     "PlannedStep",
     "Step",
     "plan",
+    "taken",
 ]
 
 REMINDER_TIME = time(9, 0)
@@ -175,8 +178,28 @@ def plan(clock: Clock, calendar: RegionCalendar,
             continue
         if clock.stopped_at is not None and at > clock.stopped_at:
             continue
-        planned.append(PlannedStep(at, step.key, step.action, _audience(step, clock, at)))
+        planned.append(PlannedStep(at, _key(step, clock, calendar), step.action,
+                                   _audience(step, clock, at)))
     return sorted(planned)
+
+
+def _key(step: Step, clock: Clock, calendar: RegionCalendar) -> str:
+    """A step's key, which names it once: a month-end step names its month as well
+    (`month_end_5@2026-02`), so that a due date moved into another month is reminded again in
+    that month, and never twice in the same one."""
+    if step.days_before_month_end is None:
+        return step.key
+    due_day = calendar.local_date(clock.due_at - timedelta(microseconds=1))
+    return f"{step.key}@{due_day:%Y-%m}"
+
+
+def taken(planned: Sequence[PlannedStep], done: str | None) -> int:
+    """The index in `planned` of the step recorded as done (-1: none yet). A key recorded
+    before month-end steps named their month (`month_end_5`) still matches its step."""
+    for index, step in enumerate(planned):
+        if step.key == done:
+            return index
+    return next((i for i, s in enumerate(planned) if s.key.split("@")[0] == done), -1)
 
 
 def steps_due(planned: Sequence[PlannedStep], since: datetime, now: datetime) -> list[PlannedStep]:

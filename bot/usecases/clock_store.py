@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.usecases.clock_facts import load_clock_facts, rules_clock
 from rules import clocks as rc
 from rules.calendars import RegionCalendar
-from rules.escalation import plan
+from rules.escalation import plan, taken
 from rules.regions import RegionDirectory
 from storage.models import Clock, ClockState, Deal, Party
 from storage.unit_of_work import AbstractUnitOfWork
@@ -82,8 +82,7 @@ def next_action_at(clock: rc.Clock, calendar: RegionCalendar, *,
     left. A step whose time has already come is kept: the sweep acts on it (or, catching up, on
     the latest one due), so a reminder is never skipped by a recomputation."""
     steps = plan(clock, calendar)
-    done_at = next((i for i, step in enumerate(steps) if step.key == done), -1)
-    pending = steps[done_at + 1:]
+    pending = steps[taken(steps, done) + 1:]
     return pending[0].at if pending else None
 
 

@@ -211,8 +211,7 @@ def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
         return None
     reply_at = row.stopped_at
     if reply_at is None:
-        reply = uow.messages.first_from(deal.id, Party.PARTNER, since=row.started_at)
-        reply_at = reply.received_at if reply is not None else None
+        reply_at = _reply_after_start(uow, deal, row)
     if reply_at is not None and reply_at <= extended.due_at:
         row.state, row.stopped_at, row.next_action_at = ClockState.MET, reply_at, None
         said = Text("moves.excused_met", {"at": reply_at})
@@ -227,6 +226,18 @@ def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
         uow.breaches.remove(breach)
     refresh(uow, deal.id)
     return said
+
+
+def _reply_after_start(uow: AbstractUnitOfWork, deal: Deal, row: Clock) -> datetime | None:
+    """When the partner first wrote after the message that started `row`: a partner message
+    received at the same instant but before it (the console's clock, a burst of messages) is
+    what the clock answers, not a reply to it."""
+    messages = sorted((m for m in uow.messages.for_deal(deal.id) if m.received_at >= row.started_at),
+                      key=lambda m: (m.received_at, m.id))
+    started_by = max((m.id for m in messages if m.starts_clock and m.side is not Party.PARTNER
+                      and m.received_at == row.started_at), default=None)
+    return next((m.received_at for m in messages if m.side is Party.PARTNER
+                 and (started_by is None or m.id > started_by)), None)
 
 
 def decide_extension(services: Services, actor: Actor, command: DecideExtension) -> Reply:

@@ -19,7 +19,7 @@ from bot.usecases.cards import refresh_card
 from bot.usecases.sweep_batch import Batch, load_batch
 from bot.usecases.sweep_messages import DIGEST_THRESHOLD, act, digests, pdm_notices
 from rules.clocks import remaining
-from rules.escalation import Action, plan
+from rules.escalation import Action, plan, taken
 from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus, Party
 
 if TYPE_CHECKING:
@@ -71,9 +71,7 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
         clock, calendar = built
         changes["due_at"] = clock.due_at
         steps = plan(clock, calendar)
-        keys = [s.key for s in steps]
-        start = keys.index(row.escalation_step) + 1 if row.escalation_step in keys else 0
-        pending = steps[start:]
+        pending = steps[taken(steps, row.escalation_step) + 1:]
         due_now = [s for s in pending if s.at <= now]
         later = [s for s in pending if s.at > now]
         if not due_now:
@@ -85,12 +83,15 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
         act(batch, row, deal, step=chosen, clock=clock, left=left)
         report.acted += 1
         changes["escalation_step"] = chosen.key
-        if chosen.action in (Action.BREACH, Action.LAPSE):
+        if chosen.action is Action.LAPSE:
+            # an offer not answered in time lapses: not a breach, never on the partner's record
+            changes["state"] = ClockState.LAPSED
+            changes["next_action_at"] = None
+            lapsed.append(deal.id)
+        elif chosen.action is Action.BREACH:
             changes["state"] = ClockState.BREACHED
             changes["next_action_at"] = None
-            if chosen.action is Action.LAPSE:
-                lapsed.append(deal.id)
-            elif row.owed_by is Party.GS:
+            if row.owed_by is Party.GS:
                 # the GS's own breach: never on the partner organisation's record
                 batch.breaches.append({"partner_org_id": None, "owed_by": Party.GS,
                                        "person_id": deal.gs_id or row.owed_by_person_id,

@@ -54,6 +54,7 @@ class Outcome(StrEnum):
     BREACHED = "breached"
     EXCUSED = "excused"      # breached, and the breach taken off the partner's record
     CANCELLED = "cancelled"
+    LAPSED = "lapsed"        # an offer not answered in its 72 hours: not a breach
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ def _outcome(row: Clock, excused: set[int], now: datetime) -> Outcome:
         return Outcome.OVERDUE if now > row.due_at else Outcome.RUNNING
     if row.state is ClockState.BREACHED:
         return Outcome.EXCUSED if row.id in excused else Outcome.BREACHED
+    if row.state is ClockState.LAPSED:
+        return Outcome.LAPSED
     return Outcome.MET if row.state is ClockState.MET else Outcome.CANCELLED
 
 

@@ -42,6 +42,7 @@ class ClockState(StrEnum):
     MET = "met"
     BREACHED = "breached"
     CANCELLED = "cancelled"
+    LAPSED = "lapsed"  # an offer not answered in its 72 hours: not a breach
 
 
 class Clock(Base):

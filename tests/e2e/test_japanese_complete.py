@@ -1,66 +1,25 @@
 """Both languages, completely: a Japanese partner (Aiko) and a Japanese GS (Hiroshi) work a deal
 over signed HTTP (thread messages, the reply clock, `/deal status`, `/deal timeline`, `/deal help`,
-the BANT and out-of-office modals, an extension, `/roe`, reminders, a breach, the Home tab), and
-every payload either of them receives, or that lands in their Japanese thread, is searched for
-English words taken from the English catalogs. Names (people, companies, products the Japanese
+the BANT and out-of-office modals, an extension, a POI sent, `/roe`, reminders, a breach, the Home
+tab), and every payload either of them receives, or that lands in their Japanese thread, is
+searched for English words taken from the English catalogs. Names (people, companies, products the Japanese
 text itself keeps) aside, none may appear."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-from babel.messages.pofile import read_po
 
 from bot.usecases.sweep import sweep
 from tests.e2e.conftest import Clock
 from tests.e2e.followup_support import SAKURA, clocks, make_deal, outbox_idle, thread_event
 from tests.e2e.roe_support import open_home
 from tests.e2e.support import Harness
+from tests.english_words import english_in, name_words, texts
 
-ROOT = Path(__file__).resolve().parents[2]
 JAPANESE = ("U0AIKO01", "U0GSHIRO")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
-# Slack tokens, commands as typed (`/deal close won`), links, emoji codes and placeholders
-_TOKEN = re.compile(r"<[^<>]*>|`[^`]*`|https?://\S+|:[a-z0-9_+-]+:|\{[^}]*\}")
-
-
-def _catalog_words(lang: str, *, fold: bool = True) -> set[str]:
-    files = [*sorted((ROOT / "bot" / "locale" / lang / "LC_MESSAGES").glob("*.po")),
-             ROOT / "rules" / "locale" / lang / "LC_MESSAGES" / "rules.po"]
-    words: set[str] = set()
-    for path in files:
-        with path.open("rb") as handle:
-            for message in read_po(handle):
-                texts = message.string if isinstance(message.string, tuple) else (message.string,)
-                for text in texts:
-                    if text and message.id:
-                        words |= {w.lower() if fold else w
-                                  for w in _WORD.findall(_TOKEN.sub(" ", text))}
-    return words
-
-
-# English words as the Japanese catalogs themselves write them ("Partner Sourced", BANT, POI, GS,
-# HubSpot, editions) are the Japanese text's terms; the same word otherwise ("partner") is English
-ENGLISH = {w for w in _catalog_words("en") if len(w) >= 3}
-KEPT = _catalog_words("ja", fold=False)
-NAMES = {w.lower() for w in _WORD.findall(" ".join(
-    [SAKURA["partner"], SAKURA["company"], SAKURA["domain"], "Aiko Tanaka Hiroshi Sato Ren Mori",
-     "Coseller JST"]))}
-
-
-def _texts(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "text" and isinstance(value, str):
-                yield value
-            else:
-                yield from _texts(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _texts(item)
+NAMES = name_words(SAKURA["partner"], SAKURA["company"], SAKURA["domain"],
+                   "Aiko Tanaka Hiroshi Sato Ren Mori", "Coseller JST")
 
 
 def _for_japanese_readers(harness: Harness, thread_ts: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -82,11 +41,7 @@ def _for_japanese_readers(harness: Harness, thread_ts: str) -> Iterator[tuple[st
 
 
 def _english_in(payload: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-    for text in _texts(payload):
-        cleaned = _TOKEN.sub(" ", text)
-        found |= {w.lower() for w in _WORD.findall(cleaned) if w not in KEPT} & ENGLISH
-    return found - NAMES
+    return english_in(payload, NAMES)
 
 
 def _answered(harness: Harness, user: str, command: str, text: str) -> None:
@@ -106,7 +61,8 @@ def _story(harness: Harness, clock: Clock) -> str:
     for user, command in ((aiko, f"status {deal_id}"), (aiko, f"timeline {deal_id}"),
                           (aiko, "help"), (aiko, f"bant {deal_id}"), (aiko, "ooo"),
                           (hiro, f"extend {deal_id} 24h 顧客の決算期のため"),
-                          (hiro, f"timeline {deal_id}"), (aiko, "frobnicate")):
+                          (hiro, f"timeline {deal_id}"), (hiro, f"poi {deal_id} sent"),
+                          (aiko, "frobnicate")):
         _answered(harness, user, "/deal", command)
     _answered(harness, aiko, "/roe", "eligibility sales/starter 20 USD")
     for user in JAPANESE:
@@ -130,7 +86,7 @@ def test_a_japanese_story_shows_no_english(harness: Harness, clock: Clock) -> No
     for method, payload in seen:
         english = _english_in(payload)
         if english:
-            problems[f"{method}: {' '.join(_texts(payload))[:160]}"] = sorted(english)
+            problems[f"{method}: {' '.join(texts(payload))[:160]}"] = sorted(english)
     assert problems == {}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from storage.db import make_session_factory
 from storage.migrate import downgrade, upgrade
-from storage.models import Clock, ClockState, Deal, DealStatus, Party
+from storage.models import Breach, Clock, ClockState, Deal, DealStatus, Party
 from storage.unit_of_work import UnitOfWork
 
 from .support import T0, FakeClock, make_deal, seed_world
@@ -61,3 +61,38 @@ def test_0004_gives_every_offer_its_collaboration_clock(engine: Engine) -> None:
         assert by_deal[ids["stalled"]].next_action_at == T0 + timedelta(hours=48)
         assert by_deal[ids["fine"]].next_action_at == T0 + timedelta(hours=48)
         assert by_deal[ids["fine"]].version == 1
+
+
+def test_0010_ends_lapsed_offers_lapsed_not_breached(engine: Engine) -> None:
+    """A collaboration clock the sweep once left `breached` becomes `lapsed`, and a breach
+    recorded for it leaves the partner's record; a response clock's breach stays."""
+    upgrade(engine)  # seeded with today's models, then taken back to before 0010
+    factory = make_session_factory(engine)
+    clock = FakeClock()
+    world = seed_world(factory, clock)
+    with UnitOfWork(factory, actor="seed", clock=clock) as uow:
+        offer = make_deal(world.acme, "lapsed.example", status=DealStatus.LAPSED)
+        shared = make_deal(world.acme, "shared.example", status=DealStatus.ACCEPTED)
+        for deal in (offer, shared):
+            uow.deals.add(deal, at=T0)
+        rows = {}
+        for name, deal, kind in (("offer", offer, "collaboration"), ("reply", shared, "response")):
+            rows[name] = uow.clocks.add(Clock(
+                deal_id=deal.id, kind=kind, owed_by=Party.PARTNER, started_at=T0,
+                due_at=T0 + H72, basis="calendar_hours", state=ClockState.BREACHED,
+                escalation_step="breach"))
+            uow.breaches.add_many([{"partner_org_id": world.acme, "deal_id": deal.id,
+                                    "clock_id": rows[name].id, "kind": kind,
+                                    "occurred_at": T0 + H72}])
+        ids = {name: row.id for name, row in rows.items()}
+        uow.commit()
+    downgrade(engine, "0009")
+
+    upgrade(engine)
+
+    with factory() as session:
+        offer_clock, reply_clock = (session.get(Clock, ids[n]) for n in ("offer", "reply"))
+        assert offer_clock is not None and reply_clock is not None
+        assert offer_clock.state is ClockState.LAPSED and offer_clock.next_action_at is None
+        assert reply_clock.state is ClockState.BREACHED
+        assert [b.clock_id for b in session.scalars(select(Breach))] == [ids["reply"]]

@@ -316,8 +316,9 @@ def test_poi_reminders_5_2_and_1_business_days_before_the_month_ends(
     [row] = clocks_of(services, deal.id, "poi")
     assert row.due_at == utc(2026, 2, 27, 15, 0)               # the end of the close date
     key = f"clock:{row.id}"
-    steps = [(utc(2026, 2, 20, 0, 0), "month_end_5"), (utc(2026, 2, 26, 0, 0), "month_end_2"),
-             (utc(2026, 2, 27, 0, 0), "month_end_1")]
+    steps = [(utc(2026, 2, 20, 0, 0), "month_end_5@2026-02"),
+             (utc(2026, 2, 26, 0, 0), "month_end_2@2026-02"),
+             (utc(2026, 2, 27, 0, 0), "month_end_1@2026-02")]
     assert row.next_action_at == steps[0][0]
     for at, step in steps:
         clock.now = at - timedelta(minutes=1)
@@ -326,11 +327,11 @@ def test_poi_reminders_5_2_and_1_business_days_before_the_month_ends(
         assert sweep(services).acted == 1, step
         deliver_all(services, client)
     counts = posted(slack)
-    assert counts[f"{key}:month_end_5"] == 1                   # in the thread
-    assert posts(slack, CHANNEL, thread_ts=deal.thread_ts, key=f"{key}:month_end_5")
-    assert counts[f"{key}:month_end_2:dm:{AIKO}"] == 1
-    assert counts[f"{key}:month_end_1:dm:{AIKO}"] == 1
-    assert counts[f"{key}:month_end_1:dm:{HIRO}"] == 1         # the last day: the GS too
+    assert counts[f"{key}:month_end_5@2026-02"] == 1                   # in the thread
+    assert posts(slack, CHANNEL, thread_ts=deal.thread_ts, key=f"{key}:month_end_5@2026-02")
+    assert counts[f"{key}:month_end_2@2026-02:dm:{AIKO}"] == 1
+    assert counts[f"{key}:month_end_1@2026-02:dm:{AIKO}"] == 1
+    assert counts[f"{key}:month_end_1@2026-02:dm:{HIRO}"] == 1         # the last day: the GS too
     clock.now = row.due_at
     assert sweep(services).breaches == 1
     deliver_all(services, client)

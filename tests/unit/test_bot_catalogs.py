@@ -81,3 +81,16 @@ def test_no_catalog_text_shown_in_slack_holds_a_raw_angle_bracket_word() -> None
         for message in catalog:
             if message.id and isinstance(message.string, str):
                 assert not raw.search(message.string), (path, message.id)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_deal_help_names_every_subcommand(lang: str) -> None:
+    """`/deal help` lists every subcommand a person can type (the admins' `closure` too)."""
+    from slack_bolt import App
+
+    from bot.listeners.commands import deal
+
+    deal.register(App(token="xoxb-unit", signing_secret="unit", token_verification_enabled=False))
+    text = MESSAGES.text("deal.help", lang)
+    missing = [name for name in deal.SUBCOMMANDS if f"`/deal {name}" not in text]
+    assert missing == []

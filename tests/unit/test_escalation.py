@@ -34,6 +34,7 @@ from rules.escalation import (
     Step,
     plan,
     steps_due,
+    taken,
 )
 from rules.regions import DEFAULT_REGIONS
 
@@ -208,7 +209,8 @@ def test_onboarding_plan_with_an_early_customer_date_drops_later_reminders() -> 
 def test_poi_plan_falls_on_the_last_business_days_of_the_month() -> None:
     clock = poi_clock(date(2025, 11, 30), JP, opened_at=tokyo(2025, 11, 3, 9))
     steps = plan(clock, JP)
-    assert [s.key for s in steps] == ["month_end_5", "month_end_2", "month_end_1", "breach"]
+    assert [s.key for s in steps] == ["month_end_5@2025-11", "month_end_2@2025-11",
+                                      "month_end_1@2025-11", "breach"]
     days = [s.at.date() for s in steps[:3]]
     assert all(JP.is_business_day(d) and d.month == 11 for d in days)
     assert days == sorted(days)
@@ -219,7 +221,16 @@ def test_poi_plan_falls_on_the_last_business_days_of_the_month() -> None:
 
 def test_steps_before_the_clock_started_are_left_out() -> None:
     clock = poi_clock(date(2025, 11, 30), JP, opened_at=tokyo(2025, 11, 26, 12))
-    assert [s.key for s in plan(clock, JP)] == ["month_end_2", "month_end_1", "breach"]
+    assert [s.key for s in plan(clock, JP)] == ["month_end_2@2025-11", "month_end_1@2025-11",
+                                                "breach"]
+
+
+def test_month_end_steps_are_named_with_their_month() -> None:
+    """A close date moved into another month is reminded again there: the keys differ."""
+    november = plan(poi_clock(date(2025, 11, 30), JP, opened_at=tokyo(2025, 11, 3, 9)), JP)
+    january = plan(poi_clock(date(2026, 1, 30), JP, opened_at=tokyo(2025, 11, 3, 9)), JP)
+    assert {s.key for s in november} & {s.key for s in january} == {"breach"}
+    assert all(len(s.key) <= 32 for s in january)  # clocks.escalation_step holds 32
 
 
 # -- custom policies ----------------------------------------------------------------------------------------
@@ -289,3 +300,10 @@ def test_steps_due_between_two_sweeps() -> None:
         ["remind_4h", "breach"]
     assert steps_due(steps, tokyo(2025, 11, 26, 16), tokyo(2025, 12, 1)) == []
     assert [s.key for s in steps_due(steps, tokyo(2025, 11, 21), tokyo(2025, 11, 25, 16))] == ["remind_24h"]
+
+
+def test_a_step_recorded_before_months_were_named_still_counts_as_taken() -> None:
+    steps = plan(poi_clock(date(2025, 11, 30), JP, opened_at=tokyo(2025, 11, 3, 9)), JP)
+    assert taken(steps, "month_end_2") == taken(steps, "month_end_2@2025-11") == 1
+    assert taken(steps, None) == taken(steps, "remind_24h") == -1
+    assert taken(steps, "breach") == 3

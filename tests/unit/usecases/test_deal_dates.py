@@ -15,6 +15,7 @@ from bot.usecases.bant import BantFields, RecordBant, record_bant
 from bot.usecases.clock_store import next_action_at, start_clock
 from bot.usecases.deal_dates import change_dates
 from bot.usecases.due_moves import CALENDAR, REASONS, announce_moved
+from bot.usecases.sweep import sweep
 from bot.views.text import render_text
 from rules.clocks import onboarding_clock, poi_clock
 from storage.models import Clock, ClockState, Deal, DealStatus, Party
@@ -69,6 +70,34 @@ def test_a_bant_update_moving_the_close_date_moves_the_poi_clock(world: World) -
     record_bant(world.services, world.actor("aiko"), RecordBant(deal.id, _bant(None)))
     assert len([m for m in world.queued() if m.lines[0].key == "moves.moved"]) == 1
     assert clocks(world, deal)[0].due_at == rules.due_at
+
+
+def _month_end_keys(world: World, row: Clock) -> list[str]:
+    return [r.idempotency_key for r in world.outbox()
+            if r.idempotency_key.startswith(f"clock:{row.id}:month_end_")]
+
+
+def test_month_end_reminders_follow_the_close_date_into_another_month(world: World) -> None:
+    """December's month-end reminders, then the close date moves to January: January's come
+    too (they are not taken as sent), and moving away and back to January sends none twice."""
+    deal = world.deal(expected_close=date(2025, 12, 26))
+    row = _start(world, deal, "poi")
+    world.clock.now = datetime(2025, 12, 25, 9, tzinfo=TOKYO)  # past December's three steps
+    sweep(world.services)
+    december = _month_end_keys(world, row)
+    assert december and all("@2025-12" in key for key in december)
+    record_bant(world.services, world.actor("aiko"), RecordBant(deal.id, _bant(date(2026, 1, 30))))
+    for day in range(20, 31):
+        world.clock.now = datetime(2026, 1, day, 9, tzinfo=TOKYO)
+        sweep(world.services)
+    january = [k for k in _month_end_keys(world, row) if "@2026-01" in k]
+    steps = {key.split(":")[2] for key in january}
+    assert steps == {"month_end_5@2026-01", "month_end_2@2026-01", "month_end_1@2026-01"}
+    for close in (date(2026, 2, 27), date(2026, 1, 30)):   # away and back: January again
+        record_bant(world.services, world.actor("aiko"), RecordBant(deal.id, _bant(close)))
+        sweep(world.services)
+    keys = _month_end_keys(world, row)
+    assert len(keys) == len(set(keys)) == len(december) + len(january)
 
 
 def test_a_stopped_poi_clock_stays_where_it_stopped(world: World) -> None:

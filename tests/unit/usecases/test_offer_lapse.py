@@ -18,7 +18,7 @@ from bot.views.deal_card import card_blocks
 from bot.views.text import render_text
 from rules.answers import Viewer
 from rules.vocabulary import Role
-from storage.models import ClockState, DealStatus
+from storage.models import Breach, ClockState, DealStatus
 
 from .deal_helpers import form
 from .world import World
@@ -61,6 +61,9 @@ def test_an_offer_is_due_in_72_hours_shown_and_lapses() -> None:
     assert _status(world, deal_id) is DealStatus.LAPSED
     with world.services.uow("test") as uow:
         assert uow.clocks.running(deal_id) == []
+        # a lapse is not a breach: the clock ends lapsed, and nothing is on the partner's record
+        assert uow.clocks.get(clock.id).state is ClockState.LAPSED
+    assert [b for b in world.store.rows(Breach) if b.deal_id == deal_id] == []
     lapsed = [m for m in world.queued() if m.key.startswith(f"clock:{clock.id}:lapse")]
     assert any(isinstance(m.to, ToThread) for m in lapsed)
     gs, dana = world.people["maya"].id, world.people["dana"].id
