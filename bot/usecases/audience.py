@@ -48,6 +48,13 @@ def thread_lang(uow: AbstractUnitOfWork, deal: Deal) -> str:
     return thread_lang_among(registrant, partners, _person(uow, deal.gs_id))
 
 
+def thread_zone(uow: AbstractUnitOfWork, deal: Deal) -> ZoneInfo:
+    """The zone a deal's thread shows times in where Slack cannot (a date token's fallback):
+    its region's."""
+    region = uow.directory.region(deal.region_code)
+    return zone(region.timezone if region else None)
+
+
 def thread_lang_among(registrant: Person | None, partners: Sequence[Person],
                       gs: Person | None) -> str:
     """`thread_lang` from people already loaded (the sweep's batches): the registrant when a
@@ -83,9 +90,7 @@ def destination(uow: AbstractUnitOfWork, to: Recipient) -> Destination:
         thread = uow.deals.thread(to.deal_id)
         if thread is None or thread.thread_ts is None:
             raise NoThreadYet(f"deal {to.deal_id} has no thread yet")
-        region = uow.directory.region(deal.region_code)
-        reader = Reader(thread_lang(uow, deal), zone(region.timezone if region else None),
-                        shared=True)
+        reader = Reader(thread_lang(uow, deal), thread_zone(uow, deal), shared=True)
         return Destination(reader, thread.team_id, channel=thread.channel_id,
                            thread_ts=thread.thread_ts)
     if isinstance(to, ToPerson):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
-from bot.usecases.audience import thread_lang
+from bot.usecases.audience import thread_lang, thread_zone
 from rules.facts import Deal as DealFacts
 from rules.facts import Partner
 from storage.mapping import deal_facts, partner_facts
@@ -59,6 +60,7 @@ class CardFacts:
     lang: str
     rules_deal: DealFacts
     rules_partner: Partner
+    tz: tzinfo = ZoneInfo("UTC")  # the thread's (its region's): a date token's fallback
 
 
 def _decision(uow: AbstractUnitOfWork, deal: Deal) -> Decision | None:
@@ -85,7 +87,7 @@ def card_facts(uow: AbstractUnitOfWork, deal_id: int) -> CardFacts:
         thread=uow.deals.thread(deal.id), lang=thread_lang(uow, deal),
         rules_deal=deal_facts(deal, pois=pois, holdings=uow.deals.holdings(deal.customer_domain),
                               other_partners=False),
-        rules_partner=partner_facts(partner))
+        rules_partner=partner_facts(partner), tz=thread_zone(uow, deal))
 
 
 def refresh_card(uow: AbstractUnitOfWork, deal_id: int) -> bool:

@@ -296,7 +296,7 @@ def card_message(facts: CardFacts, *, default_channel: str) -> tuple[str, dict[s
     else `default_channel`), then edited in place."""
     lang = card_lang(facts)
     text, blocks = card_blocks(facts, lang=lang, viewer=card_viewer(facts),
-                               when=lambda moment: slack_date(moment, lang))
+                               when=lambda moment: slack_date(moment, lang, facts.tz))
     thread = facts.thread
     channel = thread.channel_id if thread is not None else default_channel
     if thread is not None and thread.card_ts:

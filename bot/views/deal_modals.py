@@ -128,7 +128,8 @@ def _common_blocks(lang: str, *, regions: Sequence[str], region: str | None,
     return [
         _input("domain", t("deals.field.domain", lang), PlainTextInputElement(
             action_id="value", initial_value=domain or None, max_length=253,
-            placeholder=_text("example.com")), hint=t("deals.field.domain_hint", lang)),
+            placeholder=_text(t("deals.field.domain_placeholder", lang))),
+            hint=t("deals.field.domain_hint", lang)),
         _input("company", t("deals.field.company", lang), PlainTextInputElement(
             action_id="value", initial_value=company or None, max_length=200)),
         _input("region", t("deals.field.region", lang),
