@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, tzinfo
 
 from bot.usecases.audience import thread_lang, thread_zone
 from rules.facts import Deal as DealFacts
@@ -60,7 +59,7 @@ class CardFacts:
     lang: str
     rules_deal: DealFacts
     rules_partner: Partner
-    tz: tzinfo = ZoneInfo("UTC")  # the thread's (its region's): a date token's fallback
+    tz: tzinfo = UTC  # the thread's (its region's): a date token's fallback
 
 
 def _decision(uow: AbstractUnitOfWork, deal: Deal) -> Decision | None:

@@ -34,7 +34,8 @@ from tests.e2e.followup_support import (
 )
 from tests.e2e.roe_support import open_home
 from tests.e2e.support import Harness
-from tests.e2e.test_japanese_complete import _english_in, _for_japanese_readers, _texts
+from tests.e2e.test_japanese_complete import _english_in, _for_japanese_readers
+from tests.english_words import texts as _texts
 
 ROOT = Path(__file__).resolve().parents[2]
 AIKO, HIRO, KEN, ADMIN = "U0AIKO01", "U0GSHIRO", "U0PDMKEN", "U0ADMIN1"
