@@ -277,6 +277,7 @@ def _story(story: Story) -> None:
     harness.wait_for(lambda: _gs_clock(harness, hooli))
     old_due = datetime(2025, 12, 25, 7, 0, tzinfo=UTC)        # Thu 25 Dec 16:00 JST
     assert (_gs_clock(harness, hooli) or Clock()).due_at == old_due
+    harness.wait_for(lambda: outbox_idle(harness))
     told_before = len(story.thread(hooli_thread))
     story.clock.now += timedelta(hours=1)
     closed = story.command(YUKI, "closure add JP 12月25日 年末休業")["text"]

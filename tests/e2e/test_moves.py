@@ -21,6 +21,7 @@ from tests.e2e.followup_support import (
     clocks,
     make_deal,
     opened_view,
+    outbox_idle,
     query,
     text,
     thread_event,
@@ -118,6 +119,7 @@ def test_an_older_notices_buttons_carry_the_deal_and_still_work(
 def test_closure_command_moves_the_regions_clocks_and_tells_the_thread(
         harness: Harness) -> None:
     deal_id, thread = _start(harness)
+    harness.wait_for(lambda: outbox_idle(harness))  # the due time announced, before counting
     before = len(thread_messages(harness, thread))
     # a GS (Japanese) is refused in Japanese; a typo gets the usage line in their language
     harness.command("/deal", "closure add JP 2025-11-25 臨時休業", user=HIRO)
