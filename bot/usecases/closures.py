@@ -9,12 +9,12 @@ is told the old and new time and why (`due_moves.announce_moved`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.messages import Refused, Reply, Typed
+from bot.messages import Refused, Reply, Text, Typed
 from bot.permissions import Action
 from bot.usecases.clock_store import recompute
 from bot.usecases.due_moves import announce_moved
@@ -46,35 +46,55 @@ class ChangeClosure:
 
 
 def _apply(regions: RegionDirectory, closures: Iterable[CalendarClosure],
-           codes: Iterable[str]) -> None:
-    """Rebuild the calendars of `codes` whose closures differ from the stored ones (with the
-    configured ones), so that nothing is rebuilt when nothing changed."""
+           codes: Iterable[str], directory: Mapping[str, Mapping[date, str]] | None = None
+           ) -> None:
+    """Rebuild the calendars of `codes` whose closures differ from the stored ones (the
+    directory's, then those added with `/deal closure`, with the configured ones), so that
+    nothing is rebuilt when nothing changed."""
     stored = list(closures)
     for code in codes:
-        added = {c.day: c.name for c in stored if c.region_code == code}
+        added = {**(directory or {}).get(code, {}),
+                 **{c.day: c.name for c in stored if c.region_code == code}}
         if regions.spec(code).closures != {**added, **regions.configured(code).closures}:
             regions.with_closures(code, added)
 
 
+def _directory_closures(uow: AbstractUnitOfWork) -> dict[str, dict[date, str]]:
+    """The closures an imported directory file gives its regions (`regions[].closures`)."""
+    found: dict[str, dict[date, str]] = {}
+    for region in uow.directory.regions():
+        days: dict[date, str] = {}
+        for day, name in (region.closures or {}).items():
+            try:
+                days[date.fromisoformat(str(day))] = str(name or "")
+            except ValueError:
+                continue  # checked on import; a hand-edited row is not worth a crash
+        if days:
+            found[region.code] = days
+    return found
+
+
 def load_closures(services: Services) -> None:
-    """Merge the stored closures into the region calendars: at start, after a change, and
-    every minute (`scheduler.job_table`) to follow a change made by another process."""
+    """Merge the stored closures (the imported directory's and those added at run time) into
+    the region calendars: at start, after a change, and every minute (`scheduler.job_table`) to
+    follow a change made by another process."""
     with services.uow(actor="calendar") as uow:
         stored = list(uow.closures.all())
-    _apply(services.regions, stored, services.regions.codes())
+        directory = _directory_closures(uow)
+    _apply(services.regions, stored, services.regions.codes(), directory)
 
 
 def recompute_region(uow: AbstractUnitOfWork, regions: RegionDirectory, code: str, *,
-                     now: datetime) -> int:
+                     now: datetime, detail: Text | None = None) -> int:
     """Recompute every running clock of region `code`'s live deals; each thread whose due time
-    moved is told. How many due times moved."""
+    moved is told (with `detail`: which day changed). How many due times moved."""
     moved = 0
     for row, deal in uow.clocks.running_in_region(code, statuses=_LIVE):
         try:
             before, _, _ = recompute(uow, regions, row, deal, now=now)
         except ValueError:
             continue  # a clock the calendar does not decide (no close date yet, ...)
-        if announce_moved(uow, deal, row, before, "calendar"):
+        if announce_moved(uow, deal, row, before, "calendar", detail=detail):
             moved += 1
             refresh(uow, deal.id)
     return moved
@@ -112,10 +132,13 @@ def _change(services: Services, uow: AbstractUnitOfWork, actor: Actor, command: 
             raise Refused(Reply.refusal("calendar.not_closed", region=code, day=command.day))
         uow.closures.remove(existing)
     try:
-        _apply(services.regions, uow.closures.all(), [code])
+        _apply(services.regions, uow.closures.all(), [code], _directory_closures(uow))
     except CalendarError:
         raise Refused(Reply.refusal("calendar.no_business_day", region=code)) from None
-    moved = recompute_region(uow, services.regions, code, now=now)
+    name = command.name.strip() or (existing.name if existing is not None else "")
+    detail = Text("moves.closure_added" if command.add else "moves.closure_removed",
+                  {"day": command.day, "region": code, "name": Typed(name or "-")})
+    moved = recompute_region(uow, services.regions, code, now=now, detail=detail)
     if command.add:
         return Reply.of("calendar.added", region=code, day=command.day,
                         name=Typed(command.name.strip()), count=moved)

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.messages import Refused, Text, ToThread
+from bot.messages import Refused, Text, ToThread, Typed
 from bot.syntax import UsageError
 from bot.syntax.closure import parse_closure
 from bot.usecases.closures import ChangeClosure, change_closure, load_closures
@@ -144,3 +144,28 @@ def test_bad_closure_commands_say_what_is_wrong(text: str, problem: str) -> None
     assert error.value.usage_key() == "calendar.usage.closure"
     for lang in ("en", "ja"):
         assert "/deal closure add" in error.value.text(lang)
+
+
+def test_the_imported_directorys_closures_are_in_the_calendar(world: World) -> None:
+    """A region's `closures` in the imported directory file count as closure days (they were
+    stored and never used), alongside those added with `/deal closure`."""
+    from storage.models import Region
+
+    [region] = [r for r in world.store.rows(Region) if r.code == "JP"]
+    region.closures = {"2025-12-29": "Year end", "2025-12-30": ""}
+    load_closures(world.services)
+    calendar = world.services.regions.calendar("JP")
+    assert calendar.closures[date(2025, 12, 29)] == "Year end"
+    assert not calendar.is_business_day(date(2025, 12, 30))
+    change_closure(world.services, world.actor("ada"), ChangeClosure("JP", TUESDAY, "Move"))
+    closures = world.services.regions.calendar("JP").closures
+    assert set(closures) >= {date(2025, 12, 29), date(2025, 12, 30), TUESDAY}  # both kept
+
+
+def test_a_closure_announcement_names_the_day_and_the_closure(world: World) -> None:
+    deal = world.deal()
+    say(world, deal, "hiro")
+    change_closure(world.services, world.actor("ada"), ChangeClosure("JP", TUESDAY, "Office move"))
+    [told] = [m for m in world.queued() if m.lines[0].key == "moves.moved"]
+    assert told.lines[1] == Text("moves.closure_added", {"day": TUESDAY, "region": "JP",
+                                                         "name": Typed("Office move")})
