@@ -147,6 +147,7 @@ class Console(Interactions):
         role = t(f"console.role.{found.role.value}", self.lang)
         self.say("console.now_as", name=found.name, role=role, tz=str(found.tz))
         self.show_waiting()
+        self.unread_summary()
 
     def list_deals(self) -> None:
         """`/deals`: the deals the bot shows this user (their Home tab's open deals)."""
@@ -181,6 +182,7 @@ class Console(Interactions):
             self.thread = Thread(deal_id, deal.company, thread.channel_id, thread.thread_ts)
         self.say("console.in_thread", deal=deal_id, company=self.thread.company)
         self._show_card(deal_id)
+        self.thread_history(self.thread)
 
     def _show_card(self, deal_id: int) -> None:
         card = RENDERERS.get("deal_card")
@@ -265,6 +267,7 @@ class Console(Interactions):
         self.modals.clear()
         self.shown.clear()
         self.waiting.clear()
+        self.read.clear()
         self.save_time()
         self.say("console.reset_done", now=self._now_text())
 
@@ -302,6 +305,7 @@ class Console(Interactions):
                                  "client_msg_id": f"console-{self.next_serial()}"}
         if self.thread is not None:
             event["thread_ts"] = self.thread.ts
+            self.record_own(text, ts)
         responses = [self._event(event)]
         if mention:
             responses.append(self._event({**event, "type": "app_mention"}))

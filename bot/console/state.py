@@ -103,6 +103,7 @@ class ConsoleState:
     modals: list[dict[str, Any]] = field(default_factory=list)
     shown: dict[int, Shown] = field(default_factory=dict)
     waiting: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    read: dict[str, set[str]] = field(default_factory=dict)   # user id -> thread message ts seen
     time_machine: TimeMachine = field(init=False)
     _calls_seen: int = 0
     _counter: int = 0
@@ -143,6 +144,12 @@ class ConsoleState:
     def channel(self) -> str:
         """Where the console speaks: the current thread's channel, else the deal channel."""
         return self.thread.channel if self.thread else self.services.settings.deal_channel
+
+    def mark_read(self, ts: str | None, user_id: str | None = None) -> None:
+        """A thread message the current user (or `user_id`) has now seen."""
+        who = user_id or (self.user.user_id if self.user is not None else None)
+        if ts and who:
+            self.read.setdefault(who, set()).add(ts)
 
     # -- people -------------------------------------------------------------------------------
 

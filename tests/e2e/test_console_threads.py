@@ -75,11 +75,11 @@ def test_thread_messages_shown_in_english_with_counts(tmp_path: Path) -> None:
         console.handle("/thread 3")
         console.handle("Dana, can you share the budget?")
         console.handle("/as dana")
-        assert "Unread in deal threads: deal 3 (Bluebird Health): 2 — /thread 3 shows them." \
+        assert "Unread in deal threads: deal 3 (Bluebird Health): 2 (/thread 3)." \
             in out
         start = len(out)
         console.handle("/thread 3")
         text = "\n".join(out[start:])
-        assert "2 unread messages in this thread:" in text
+        assert "2 unread message(s) in this thread:" in text
         assert "── [" in text and "Maya Brooks in the thread of deal 3 ──" in text
         assert "  Dana, can you share the budget?" in out
