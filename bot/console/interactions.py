@@ -74,6 +74,9 @@ class Interactions(Threads):
         the one current message that has it."""
         head, _, rest = text.strip().partition(" ")
         rest = rest.strip()
+        if not head:
+            self.say("console.click_usage")
+            return None
         if head.isdigit():
             entry = self.shown.get(int(head))
             if entry is None:

@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -25,7 +25,7 @@ from bot.console.state import Read, Surface, Thread
 from bot.demo.seed import DEMO_TEAM, seed_demo
 from bot.i18n import t
 from bot.outbox import RENDERERS
-from bot.syntax.moments import moment
+from bot.syntax.moments import moment, no_such_day
 from bot.syntax.tokens import deal_ref, duration
 from bot.usecases.closures import load_closures
 from rules.i18n import format_datetime
@@ -38,6 +38,7 @@ __all__ = ["Console"]
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"^@coseller\b[:,]?\s*", re.IGNORECASE)
+_FARTHEST = timedelta(days=366)   # one /advance at most: a year of jobs runs in seconds
 _DURATION_SHAPED = re.compile(r"^-?(\d+\s*[wdhm]\s*)+$", re.IGNORECASE)  # `0h`: not a time of day
 
 
@@ -221,6 +222,10 @@ class Console(Interactions):
         if delta is None and text and not _DURATION_SHAPED.match(text):
             tz = self.user.tz if self.user is not None else UTC
             found = moment(text, tz=tz, now=self.clock())
+            wrong = no_such_day(text, self.clock().astimezone(tz).year)
+            if wrong is not None:
+                self.say("console.no_such_date", date=wrong[0], days=wrong[1])
+                return
             if found is None:
                 self.say("console.advance_usage")
                 return
@@ -232,6 +237,9 @@ class Console(Interactions):
             delta = target - self.clock()
         if delta is None:
             self.say("console.advance_usage")
+            return
+        if delta > _FARTHEST:
+            self.say("console.advance_too_far", days=_FARTHEST.days)
             return
         self.time_machine.advance(delta)
         self.save_time()
