@@ -218,7 +218,11 @@ class Console(Interactions):
         your zone): move the clock forward, running the scheduler's jobs as they come due, and
         deliver the outbox. Never backwards."""
         text = text.strip()
-        delta = duration(text)
+        try:
+            delta = by = duration(text)
+        except OverflowError:  # more days than a date can hold
+            self.say("console.advance_too_far", days=_FARTHEST.days)
+            return
         if delta is None and text and not _DURATION_SHAPED.match(text):
             tz = self.user.tz if self.user is not None else UTC
             found = moment(text, tz=tz, now=self.clock())
@@ -243,7 +247,7 @@ class Console(Interactions):
             return
         self.time_machine.advance(delta)
         self.save_time()
-        if duration(text) is None:
+        if by is None:
             self.say("console.advanced_to", now=self._now_text())
         else:
             self.say("console.advanced", amount=text, now=self._now_text())

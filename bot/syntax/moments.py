@@ -111,7 +111,7 @@ def no_such_day(text: str, year: int) -> tuple[str, int] | None:
             month, day_ = int(found["m"]), int(found["d"])
             if not 1 <= month <= 12:
                 continue
-            days = calendar.monthrange(int(found["y"] or year), month)[1]
+            days = calendar.monthrange(int(found.groupdict().get("y") or year), month)[1]
             if day_ > days:
                 return found.group(0), days
     return None

@@ -209,7 +209,7 @@ def test_buttons_modals_and_threads(tmp_path: Path) -> None:
         console.handle("/click probe_open")
         text = "\n".join(out)
         assert "modal: Probe" in text and "✎ Company: company" in text
-        assert "Size: size ∈ {s, l}" in text and "= 2025-12-01" in text
+        assert "Size: size ∈ {Small=s, Large=l}" in text and "= 2025-12-01" in text
         console.handle("/submit nosuch=1")
         assert "The open modal has no field 'nosuch'" in out[-1]
         console.handle("/submit company= size=Large")

@@ -18,6 +18,8 @@ def test_advance_too_far_and_dates_that_do_not_exist(tmp_path: Path) -> None:
         console.handle("/advance 99999999d")
         assert "could not" not in out[-1] and "Error" not in out[-1]
         assert out[-1].startswith("That is too far: the clock moves at most 366 days at a time")
+        console.handle("/advance 9999999999999d")
+        assert out[-1].startswith("That is too far")
         console.handle("/advance 2026-02-30 10:00")
         assert out[-1] == "There is no date 2026-02-30: that month has 28 days."
         console.handle("/advance 4/31 9am")
@@ -30,6 +32,8 @@ def test_advance_too_far_and_dates_that_do_not_exist(tmp_path: Path) -> None:
         assert out[-1].startswith("遠すぎます")
         console.handle("/advance 2026-02-30 10:00")
         assert out[-1] == "2026-02-30 という日付はありません(その月は 28 日までです)。"
+        console.handle("/advance 2月30日 9時")
+        assert out[-1] == "2月30日 という日付はありません(その月は 28 日までです)。"
         console.handle("/click")
         assert out[-1].startswith("どのボタンですか?")
 
