@@ -9,6 +9,7 @@ Like Errbot's `-T` and Hubot's shell adapter. Its rooms:
     repl.py         the read-eval loop and its commands
     interactions.py /click, /submit, /cancel
     output.py       what the bot sent to Slack, printed as text
+    threads.py      deal threads: everyone's messages, what each person has not read yet
     state.py        the session's state; who may see what (the bot's own use cases and policy)
     time_travel.py  the clock `/advance` moves, running the scheduler's job table on the way
     render.py       Block Kit and mrkdwn as text lines

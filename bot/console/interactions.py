@@ -10,9 +10,10 @@ from datetime import UTC
 from typing import Any
 
 from bot.console import requests
-from bot.console.output import Output, json_or_text, modal_inputs
+from bot.console.output import json_or_text, modal_inputs
 from bot.console.render import Clickable, plain
 from bot.console.state import Shown, Surface
+from bot.console.threads import Threads
 from bot.demo.seed import DEMO_TEAM
 from bot.syntax.moments import Moment, moment
 
@@ -55,7 +56,7 @@ def _option(clickable: Clickable, value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": value}, "value": value}
 
 
-class Interactions(Output):
+class Interactions(Threads):
     """Clicks, modal submissions and closings."""
 
     def _send_interaction(self, payload: dict[str, Any]) -> Any:
@@ -73,6 +74,9 @@ class Interactions(Output):
         the one current message that has it."""
         head, _, rest = text.strip().partition(" ")
         rest = rest.strip()
+        if not head:
+            self.say("console.click_usage")
+            return None
         if head.isdigit():
             entry = self.shown.get(int(head))
             if entry is None:

@@ -99,6 +99,21 @@ class LocalSlack:
         self.users[user_id] = {"id": user_id, "name": name or user_id, "locale": locale,
                                "tz": tz, "team_id": self.team_id}
 
+    def add_message(self, channel: str, *, user: str, text: str, ts: str,
+                    thread_ts: str | None = None) -> None:
+        """A message a person wrote (the console's user), kept as Slack keeps it: in the
+        channel's history and its thread's replies, beside the bot's posts."""
+        with self._lock:
+            self.messages.setdefault(channel, []).append(
+                {"ts": ts, "text": text, "blocks": None, "thread_ts": thread_ts,
+                 "metadata": None, "user": user})
+
+    def replies(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The replies in a thread (not its parent), oldest first."""
+        with self._lock:
+            return [dict(m) for m in self.messages.get(channel, [])
+                    if m.get("thread_ts") == thread_ts and m.get("ts") != thread_ts]
+
     def calls_of(self, method: str) -> list[Call]:
         """The recorded calls of one method."""
         with self._lock:

@@ -106,6 +106,8 @@ class Output(ConsoleState):
             if person is None and not self._may_read(method, args):
                 continue
             self._show_safely(method, args)
+            if method == "chat.postMessage" and args.get("thread_ts"):
+                self.mark_read(self._message_ts(str(args.get("channel") or ""), args))
 
     def show_waiting(self) -> None:
         """Print the direct and private messages that came for the current user while the

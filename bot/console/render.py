@@ -48,6 +48,12 @@ def plain(text_object: Any) -> str:
     return str(text_object or "")
 
 
+def _choice(value: str, text: str) -> str:
+    """A menu option as the reader knows it, with the value `/submit` takes beside it
+    (`Yuki Sato=U0YUKI01`; just the value when the label says the same)."""
+    return value if not text or text.lower() == value.lower() else f"{text}={value}"
+
+
 def _options(element: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     groups = element.get("option_groups") or [{"options": element.get("options") or []}]
@@ -180,7 +186,7 @@ class BlockText:
         extra = ""
         options = _options(element)
         if options:
-            extra = " ∈ {" + ", ".join(value for value, _ in options) + "}"
+            extra = " ∈ {" + ", ".join(_choice(value, text) for value, text in options) + "}"
         elif kind == "datepicker":
             extra = " YYYY-MM-DD"
         elif kind in ("users_select", "multi_users_select"):

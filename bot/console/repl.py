@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -25,7 +25,7 @@ from bot.console.state import Read, Surface, Thread
 from bot.demo.seed import DEMO_TEAM, seed_demo
 from bot.i18n import t
 from bot.outbox import RENDERERS
-from bot.syntax.moments import moment
+from bot.syntax.moments import moment, no_such_day
 from bot.syntax.tokens import deal_ref, duration
 from bot.usecases.closures import load_closures
 from rules.i18n import format_datetime
@@ -38,6 +38,7 @@ __all__ = ["Console"]
 log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"^@coseller\b[:,]?\s*", re.IGNORECASE)
+_FARTHEST = timedelta(days=366)   # one /advance at most: a year of jobs runs in seconds
 _DURATION_SHAPED = re.compile(r"^-?(\d+\s*[wdhm]\s*)+$", re.IGNORECASE)  # `0h`: not a time of day
 
 
@@ -147,6 +148,7 @@ class Console(Interactions):
         role = t(f"console.role.{found.role.value}", self.lang)
         self.say("console.now_as", name=found.name, role=role, tz=str(found.tz))
         self.show_waiting()
+        self.unread_summary()
 
     def list_deals(self) -> None:
         """`/deals`: the deals the bot shows this user (their Home tab's open deals)."""
@@ -181,6 +183,7 @@ class Console(Interactions):
             self.thread = Thread(deal_id, deal.company, thread.channel_id, thread.thread_ts)
         self.say("console.in_thread", deal=deal_id, company=self.thread.company)
         self._show_card(deal_id)
+        self.thread_history(self.thread)
 
     def _show_card(self, deal_id: int) -> None:
         card = RENDERERS.get("deal_card")
@@ -215,10 +218,18 @@ class Console(Interactions):
         your zone): move the clock forward, running the scheduler's jobs as they come due, and
         deliver the outbox. Never backwards."""
         text = text.strip()
-        delta = duration(text)
+        try:
+            delta = by = duration(text)
+        except OverflowError:  # more days than a date can hold
+            self.say("console.advance_too_far", days=_FARTHEST.days)
+            return
         if delta is None and text and not _DURATION_SHAPED.match(text):
             tz = self.user.tz if self.user is not None else UTC
             found = moment(text, tz=tz, now=self.clock())
+            wrong = no_such_day(text, self.clock().astimezone(tz).year)
+            if wrong is not None:
+                self.say("console.no_such_date", date=wrong[0], days=wrong[1])
+                return
             if found is None:
                 self.say("console.advance_usage")
                 return
@@ -231,9 +242,12 @@ class Console(Interactions):
         if delta is None:
             self.say("console.advance_usage")
             return
+        if delta > _FARTHEST:
+            self.say("console.advance_too_far", days=_FARTHEST.days)
+            return
         self.time_machine.advance(delta)
         self.save_time()
-        if duration(text) is None:
+        if by is None:
             self.say("console.advanced_to", now=self._now_text())
         else:
             self.say("console.advanced", amount=text, now=self._now_text())
@@ -265,6 +279,7 @@ class Console(Interactions):
         self.modals.clear()
         self.shown.clear()
         self.waiting.clear()
+        self.read.clear()
         self.save_time()
         self.say("console.reset_done", now=self._now_text())
 
@@ -302,6 +317,7 @@ class Console(Interactions):
                                  "client_msg_id": f"console-{self.next_serial()}"}
         if self.thread is not None:
             event["thread_ts"] = self.thread.ts
+            self.record_own(text, ts)
         responses = [self._event(event)]
         if mention:
             responses.append(self._event({**event, "type": "app_mention"}))

@@ -4,8 +4,8 @@ one way requests reach the Bolt app.
 
 The layers above it: `output` prints what the bot sent to Slack, `interactions` clicks buttons
 and submits modals, `repl` reads commands. What a person may see is decided by the bot's own
-code: the Home tab's data (`bot.usecases.home.home_data`) for `/deals`, the permission table
-(`bot.permissions`) for entering a deal's thread.
+code: the Home tab's data (`bot.usecases.home.home_data`) for `/deals`, and the same rule
+(`bot.usecases.home.follows_deal`) for reading a deal's thread.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from bot.console.time_travel import ConsoleClock, TimeMachine
 from bot.context import Actor, LocaleCache, resolve_actor
 from bot.demo.seed import DEMO_TEAM, demo_people
 from bot.i18n import t
-from bot.permissions import Action, allowed
 from bot.services import Services
-from bot.usecases.home import DealLine, home_data
+from bot.usecases.home import DealLine, follows_deal, home_data
+from rules.vocabulary import Role
 from storage.errors import NotFoundError
+from storage.models import OPEN_DEAL_STATUSES
 from storage.unit_of_work import AbstractUnitOfWork, utc_now
 
 __all__ = ["ConsoleState", "Read", "Shown", "Surface", "Thread", "Write", "deal_of_card"]
@@ -102,6 +103,7 @@ class ConsoleState:
     modals: list[dict[str, Any]] = field(default_factory=list)
     shown: dict[int, Shown] = field(default_factory=dict)
     waiting: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    read: dict[str, set[str]] = field(default_factory=dict)   # user id -> thread message ts seen
     time_machine: TimeMachine = field(init=False)
     _calls_seen: int = 0
     _counter: int = 0
@@ -142,6 +144,12 @@ class ConsoleState:
     def channel(self) -> str:
         """Where the console speaks: the current thread's channel, else the deal channel."""
         return self.thread.channel if self.thread else self.services.settings.deal_channel
+
+    def mark_read(self, ts: str | None, user_id: str | None = None) -> None:
+        """A thread message the current user (or `user_id`) has now seen."""
+        who = user_id or (self.user.user_id if self.user is not None else None)
+        if ts and who:
+            self.read.setdefault(who, set()).add(ts)
 
     # -- people -------------------------------------------------------------------------------
 
@@ -196,17 +204,23 @@ class ConsoleState:
 
     def visible_deals(self) -> list[DealLine]:
         """The deals the bot shows the current user on their Home tab (a partner: its
-        organisation's open deals; a GS: theirs; a PDM: its partners'), each once."""
+        organisation's open deals; a GS: theirs; a PDM: its partners'; an admin: every open
+        deal), each once."""
         assert self.user is not None
         data = home_data(self.services, self.user)
         found: dict[int, DealLine] = {}
-        for line in [*data.deals, *(line for org in data.orgs for line in org.deals)]:
+        lines = [*data.deals, *(line for org in data.orgs for line in org.deals)]
+        if self.user.role is Role.ADMIN:
+            with self.services.uow(actor=self.user.user_id) as uow:
+                lines += [DealLine(d.id, d.company, d.customer_domain, d.status, d.motion)
+                          for d in uow.deals.every() if d.status in OPEN_DEAL_STATUSES]
+        for line in lines:
             found.setdefault(line.id, line)
         return [found[ident] for ident in sorted(found)]
 
     def may_see(self, deal_id: int, who: Actor | None = None) -> bool:
-        """Whether the bot would show the current user (or `who`) this deal (the `VIEW_DEAL`
-        permission: a partner only its own organisation's deals)."""
+        """Whether the current user (or `who`) reads this deal's thread: one of their deals as
+        `/deals` counts them (`bot.usecases.home.follows_deal`), open or not."""
         who = who or self.user
         if who is None:
             return False
@@ -215,7 +229,7 @@ class ConsoleState:
                 deal = uow.deals.get(deal_id)
             except NotFoundError:
                 return False
-            return allowed(who.role, Action.VIEW_DEAL, own_deal=who.owns(deal.partner_org_id))
+            return follows_deal(uow, who, deal)
 
     # -- the app ------------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ def parse_poi(text: str, tz: tzinfo | None = None, now: datetime | None = None) 
         tokens = text.split()
         ref = _leading_ref(tokens)
         if not tokens:
-            raise UsageError("poi_status", field="status", word="-")
+            raise UsageError("poi_status_missing", field="status")
         status = tokens.pop(0).lower()
         if status not in POI_STATUSES:
             raise UsageError("poi_status", field="status", word=status)

@@ -14,6 +14,7 @@ Unix seconds are read as such.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -23,7 +24,7 @@ from dateparser.date import DateDataParser
 
 from bot.syntax.tokens import normalise
 
-__all__ = ["Moment", "moment"]
+__all__ = ["Moment", "moment", "no_such_day"]
 
 _UNIX = re.compile(r"^\d{9,11}$")
 _JA_FIXES = ((re.compile(r"(\d{1,2})時(\d{1,2})分"), r"\1:\2"),
@@ -31,6 +32,10 @@ _JA_FIXES = ((re.compile(r"(\d{1,2})時(\d{1,2})分"), r"\1:\2"),
              (re.compile(r"日(?=\d)"), "日 "),
              (re.compile(r"曜(?!日)"), "曜日"))
 _LANGUAGES = ["en", "ja"]
+_DAYS = (re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"),
+         re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"),
+         re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/])"),
+         re.compile(r"(?<!年)(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日"))
 
 
 @dataclass(frozen=True)
@@ -94,3 +99,19 @@ def moment(text: str, *, tz: tzinfo, now: datetime,
     except (ValueError, OverflowError):
         return None
     return Moment(at.replace(tzinfo=tz), has_time)
+
+
+def no_such_day(text: str, year: int) -> tuple[str, int] | None:
+    """A calendar day typed in `text` that does not exist (`2026-02-30`, `4/31`, `2月30日`):
+    the day as typed and how many days its month has (`year` when none is typed), so that the
+    reader is told which day is wrong rather than that nothing was understood; None if none."""
+    cleaned = normalise(text)
+    for pattern in _DAYS:
+        for found in pattern.finditer(cleaned):
+            month, day_ = int(found["m"]), int(found["d"])
+            if not 1 <= month <= 12:
+                continue
+            days = calendar.monthrange(int(found.groupdict().get("y") or year), month)[1]
+            if day_ > days:
+                return found.group(0), days
+    return None

@@ -32,6 +32,7 @@ __all__ = [
     "DealLine",
     "HomeData",
     "OrgSummary",
+    "follows_deal",
     "home_data",
 ]
 
@@ -120,6 +121,25 @@ def _breaches(uow: AbstractUnitOfWork, since: datetime, *, org_id: int | None = 
     """An organisation's breaches, or those on a GS's deals (open or not), since `since`."""
     rows = uow.breaches.recent(since, org_id=org_id, gs_id=gs_id, limit=50)
     return [BreachLine(b.deal_id, company, b.kind, b.occurred_at) for b, company in rows]
+
+
+def follows_deal(uow: AbstractUnitOfWork, actor: Actor, deal: Deal) -> bool:
+    """Whether `deal` is one of `actor`'s, as their Home tab and `/deals` count them (open or
+    not): a partner its organisation's, a GS those routed to them, a PDM its partners', an
+    admin every deal. A deal's thread is read by exactly these people (the console shows it to
+    them alone); always within the recipient door (`bot.usecases.recipients.may_see`)."""
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.PARTNER:
+        return actor.owns(deal.partner_org_id)
+    if actor.person_id is None:
+        return False
+    if actor.role is Role.GS:
+        return deal.gs_id == actor.person_id
+    if actor.role is Role.PDM and deal.partner_org_id is not None:
+        return any(org.id == deal.partner_org_id
+                   for org in uow.directory.orgs_of_pdm(actor.person_id))
+    return False
 
 
 def home_data(services: Services, actor: Actor) -> HomeData:

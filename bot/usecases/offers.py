@@ -24,7 +24,6 @@ from bot.usecases.deal_support import (
     get_deal,
     mention,
     person_of,
-    status_text,
     stop_clocks,
 )
 from bot.usecases.policy import require
@@ -124,7 +123,7 @@ def answer_offer(services: Services, actor: Actor, command: AnswerOffer) -> Deal
                                 (Text(key, {"partner": Typed(org.name) if org else "-",
                                             "who": Mention(actor.user_id),
                                             **deal_args(deal)}),), deal_id=deal.id))
-        done = DealDone(deal.id, Reply.of("deals.done.decided", status=status_text(deal.status),
-                                          **deal_args(deal)))
+        answered = "deals.done.offer_accepted" if command.accept else "deals.done.offer_declined"
+        done = DealDone(deal.id, Reply.of(answered, **deal_args(deal)))
         commit(uow)
     return done

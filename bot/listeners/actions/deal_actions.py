@@ -1,6 +1,7 @@
 """The deal card's buttons: a GS accepts or declines a Partner Sourced registration
 (`deal_accept`, `deal_decline`), a partner accepts or declines an offered deal (`offer_accept`,
-`offer_decline`). Each button's value is `<deal id>:<deal version>`: a card older than the deal
+`offer_decline`; the partner is told privately what it answered, the GS by direct message).
+Each button's value is `<deal id>:<deal version>`: a card older than the deal
 gets "changed meanwhile" and nothing is written."""
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def parse_value(value: str) -> tuple[int, int | None] | None:
     return deal_id, int(version) if version else None
 
 
-def _handler(decide: Decide) -> Callable[..., None]:
+def _handler(decide: Decide, *, confirm: bool = False) -> Callable[..., None]:
     def work(services: Services, body: dict[str, Any], context: Any, respond: Any) -> None:
         actor = actor_of(context)
         if stranger(actor, respond):
@@ -52,9 +53,12 @@ def _handler(decide: Decide) -> Callable[..., None]:
             return
         deal_id, version = parsed
         try:
-            decide(services, actor, deal_id, version)
+            done = decide(services, actor, deal_id, version)
         except Refused as refused:
             say_private(respond, reply_text(actor, refused.reply))
+            return
+        if confirm:
+            say_private(respond, reply_text(actor, done.reply))
 
     return work
 
@@ -74,4 +78,5 @@ def register(app: App) -> None:
         "offer_decline": lambda s, a, d, v: answer_offer(s, a, AnswerOffer(d, v, accept=False)),
     }
     for action_id, decide in choices.items():
-        app.action(action_id)(ack=ack_now, lazy=[polite(_handler(decide))])
+        confirm = action_id.startswith("offer_")  # the partner's answer, confirmed to it
+        app.action(action_id)(ack=ack_now, lazy=[polite(_handler(decide, confirm=confirm))])

@@ -76,7 +76,7 @@ def test_the_partner_accepts_and_the_gs_is_told(world: World, refreshed: list[in
     world.clock.now += timedelta(hours=3)
     done = answer_offer(world.services, world.actor("dana"),
                         AnswerOffer(deal_id, None, accept=True))
-    assert done.reply.lines[0].params["status"] == Text("deals.status.accepted")
+    assert done.reply.lines[0].key == "deals.done.offer_accepted"   # the partner is told
     [clock] = world.store.rows(Clock)
     assert (clock.state, clock.stopped_at) == (ClockState.MET, world.clock.now)
     [message] = dms(world)["maya"]
