@@ -34,7 +34,8 @@ from tests.e2e.followup_support import (
 )
 from tests.e2e.roe_support import open_home
 from tests.e2e.support import Harness
-from tests.e2e.test_japanese_complete import _english_in, _for_japanese_readers, _texts
+from tests.e2e.test_japanese_complete import _english_in, _for_japanese_readers
+from tests.english_words import texts as _texts
 
 ROOT = Path(__file__).resolve().parents[2]
 AIKO, HIRO, KEN, ADMIN = "U0AIKO01", "U0GSHIRO", "U0PDMKEN", "U0ADMIN1"
@@ -102,7 +103,7 @@ def test_a_silent_gs_is_reminded_breached_escalated_and_counted(
     assert dms(harness, HIRO) == []
     _at(harness, clock, REMIND_4)
     [dm] = dms(harness, HIRO)
-    assert "残り営業時間 4 時間" in dm["text"]
+    assert "営業日のみを数えて残り4時間" in dm["text"]
     _at(harness, clock, DUE - timedelta(minutes=1))
     assert query(harness, lambda uow: list(uow.session.scalars(select(Breach)))) == []
     # the due time the spec gives: Wednesday 16:00 JST

@@ -122,12 +122,12 @@ def test_life_of_a_deal_from_registration_to_the_pdm(harness: Harness, clock: Cl
     clock.now = remind_24h
     [reminder] = _sweep_and_wait(harness, f"{key}:remind_24h")
     assert reminder["thread_ts"] == thread
-    assert "残り営業時間 24 時間" in str(reminder["text"])
+    assert "営業日のみを数えて残り24時間" in str(reminder["text"])
     assert action_ids(reminder) == REMINDER_BUTTONS
 
     clock.now = remind_4h
     [direct] = _sweep_and_wait(harness, f"{key}:remind_4h")
-    assert direct in dms(slack, AIKO) and "残り営業時間 4 時間" in str(direct["text"])
+    assert direct in dms(slack, AIKO) and "営業日のみを数えて残り4時間" in str(direct["text"])
     assert action_ids(direct) == REMINDER_BUTTONS
 
     clock.now = breach_at
