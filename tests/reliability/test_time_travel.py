@@ -287,6 +287,9 @@ def test_onboarding_reminders_on_business_days_5_and_8_and_the_breach_at_10(
     deliver_all(services, client)
     [thread_reminder] = posts(slack, CHANNEL, thread_ts=deal.thread_ts, key=f"{key}:day_5")
     assert "導入支援" in str(thread_reminder["text"])
+    # due by the end of the 10th business day, Fri 5 Dec, never "Sat 6 Dec 00:00"
+    assert "12月5日(金)終了時" in str(thread_reminder["text"]), thread_reminder["text"]
+    assert "00:00" not in str(thread_reminder["text"]) and "12月6日" not in str(thread_reminder["text"])
 
     clock.now = day_8
     sweep(services)
