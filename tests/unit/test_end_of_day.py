@@ -40,3 +40,13 @@ def test_date_based_clocks_are_due_at_the_end_of_a_day() -> None:
 def test_the_end_of_a_day_survives_the_outbox() -> None:
     text = Text("reminder.poi.dm", {"company": "Umi", "due": EndOfDay(END, "Asia/Tokyo")}, 1)
     assert _decode_text(_encode_text(text)) == text
+
+
+def test_the_home_tab_shows_a_poi_due_as_the_end_of_the_close_date() -> None:
+    from bot.usecases.home import ClockLine
+    from bot.views.home import _clock_line
+    from storage.models import Party
+
+    line = ClockLine(7, "Umi", "poi", Party.PARTNER, END, zone="Asia/Tokyo")
+    shown = _clock_line(line, None, "ja", TOKYO)
+    assert "12月28日(月)終了時" in shown and "00:00" not in shown, shown
