@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from rules.answers import Answer, Localized, PartnerName, Reason, Term
+from rules.answers import Answer, Localized, Months, PartnerName, Reason, Term
 from rules.money import Money
 from rules.sections import Section
 from rules.vocabulary import Outcome
@@ -47,6 +47,8 @@ def encode_value(value: Any) -> Any:
         return {"$": "partner", "v": value.name}
     if isinstance(value, Localized):
         return {"$": "localized", "en": value.en, "ja": value.ja}
+    if isinstance(value, Months):
+        return {"$": "months", "v": value.count}
     if isinstance(value, Mapping):
         return {"$": "map", "v": {str(k): encode_value(v) for k, v in value.items()}}
     if isinstance(value, tuple):
@@ -75,6 +77,8 @@ def decode_value(value: Any) -> Any:
         return PartnerName(str(value["v"]))
     if kind == "localized":
         return Localized(str(value["en"]), str(value["ja"]))
+    if kind == "months":
+        return Months(int(value["v"]))
     if kind == "map":
         return {k: decode_value(v) for k, v in value["v"].items()}
     if kind == "tuple":

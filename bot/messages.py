@@ -42,6 +42,7 @@ __all__ = [
     "Button",
     "ChannelLink",
     "Closest",
+    "EndOfDay",
     "Mention",
     "Outgoing",
     "Param",
@@ -56,6 +57,7 @@ __all__ = [
     "ToThread",
     "Typed",
     "decode",
+    "due_param",
     "encode",
     "queue",
     "queue_many",
@@ -97,6 +99,26 @@ class ChannelLink:
 
 
 @dataclass(frozen=True)
+class EndOfDay:
+    """A due time that is the end of a day (a POI by the end of the close date, onboarding by
+    the end of the 10th business day): `moment` is the instant the day ends, local midnight in
+    `zone`. Shown as that day ("the end of Mon 28 Dec"), never as the next day's 00:00."""
+
+    moment: datetime
+    zone: str
+
+
+# the clocks due at the end of a day rather than at an instant (`rules.clocks`)
+END_OF_DAY_KINDS = frozenset({"poi", "onboarding"})
+
+
+def due_param(kind: str, due_at: datetime, zone: str) -> datetime | EndOfDay:
+    """A clock's due time as a message parameter: the end of a day for the date-based clocks
+    (in the deal region's `zone`), the instant for the others."""
+    return EndOfDay(due_at, zone) if kind in END_OF_DAY_KINDS else due_at
+
+
+@dataclass(frozen=True)
 class Text:
     """A catalog message and its parameters, rendered in the reader's language."""
 
@@ -107,7 +129,7 @@ class Text:
 
 # a recursive alias: `|` cannot take the forward reference
 Param = Union[str, int, float, bool, None, Decimal, datetime, date, Text, Typed,  # noqa: UP007
-              Mention, ChannelLink, tuple["Param", ...]]
+              Mention, ChannelLink, EndOfDay, tuple["Param", ...]]
 
 
 @dataclass(frozen=True)
@@ -252,6 +274,8 @@ def _encode_param(value: Param) -> Any:
         return {"$": "mention", "v": value.user_id}
     if isinstance(value, ChannelLink):
         return {"$": "channel", "v": value.channel_id}
+    if isinstance(value, EndOfDay):
+        return {"$": "end_of_day", "v": value.moment.isoformat(), "zone": value.zone}
     if isinstance(value, tuple):
         return {"$": "params", "v": [_encode_param(item) for item in value]}
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -268,6 +292,8 @@ def _decode_param(value: Any) -> Param:
         return Mention(str(value["v"]))
     if isinstance(value, dict) and value.get("$") == "channel":
         return ChannelLink(str(value["v"]))
+    if isinstance(value, dict) and value.get("$") == "end_of_day":
+        return EndOfDay(datetime.fromisoformat(value["v"]), str(value["zone"]))
     if isinstance(value, dict) and value.get("$") == "params":
         return tuple(_decode_param(item) for item in value["v"])
     decoded: Param = decode_value(value)

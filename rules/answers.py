@@ -23,6 +23,7 @@ __all__ = [
     "Answer",
     "ConfidentialityError",
     "Localized",
+    "Months",
     "PartnerName",
     "Reason",
     "Term",
@@ -55,13 +56,28 @@ class Localized:
 
 
 @dataclass(frozen=True, slots=True)
+class Months:
+    """A span of months, shown as the source texts state it: whole years beyond one year as years
+    (up to 3 years, 最長3年間; never 36か月間), anything else as months (最長12か月間)."""
+
+    count: int
+
+    def text(self, lang: str) -> str:
+        """`3 years` / `3年間`, or `12 months` / `12か月間`."""
+        years, rest = divmod(self.count, 12)
+        if years > 1 and rest == 0:
+            return i18n.plural_text("span.years", lang, years)
+        return i18n.plural_text("span.months", lang, self.count)
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerName:
     """A partner organisation's name: shown to HubSpot staff, never to another partner."""
 
     name: str
 
 
-Param = str | int | Decimal | Money | date | datetime | Term | PartnerName | Localized
+Param = str | int | Decimal | Money | date | datetime | Term | PartnerName | Localized | Months
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +155,7 @@ def _param_text(value: Param, lang: str, viewer: Viewer, tz: tzinfo | None) -> s
         return value.name
     if isinstance(value, Term):
         return _term_text(value, lang)
-    if isinstance(value, Localized):
+    if isinstance(value, (Localized, Months)):
         return value.text(lang)
     if isinstance(value, Money):
         return i18n.format_money(value, lang)

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from rules.answers import Answer, Reason, combine, reason
+from rules.answers import Answer, Months, Reason, combine, reason
 from rules.eligibility import assess, eligibility
 from rules.facts import Deal, LineItem, Partner
 from rules.money import Money
@@ -64,7 +64,7 @@ def earnings(deal: Deal, partner: Partner, *, fx: Mapping[str, Decimal] | None =
     months = 0
     if deal.motion is Motion.PARTNER_SOURCED:
         months = partner.months_of_revenue_share
-        reasons.append(reason("earnings.sourced_share", months=months))
+        reasons.append(reason("earnings.sourced_share", term=Months(months)))
         cites.append(Section.REVENUE_SHARE)
     else:
         referral = upmarket_referral(deal, partner, fx=fx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rules.answers import Answer, reason
+from rules.answers import Answer, Months, reason
 from rules.earnings import REVENUE_SHARE_RATE
 from rules.facts import Partner
 from rules.money import Money
@@ -110,7 +110,7 @@ def revenue_share_schedule(
     reasons = [
         reason("revenue_share.rate", monthly=monthly, mrr=mrr),
         reason("revenue_share.term_partner" if partner.is_solutions_partner
-               else "revenue_share.term_provider", months=term),
+               else "revenue_share.term_provider", term=Months(term)),
         reason("revenue_share.paid_quarterly"),
     ]
     if terminated_on is not None and len(accruals) < term:

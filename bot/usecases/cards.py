@@ -60,6 +60,7 @@ class CardFacts:
     rules_deal: DealFacts
     rules_partner: Partner
     tz: tzinfo = UTC  # the thread's (its region's): a date token's fallback
+    zone: str = "UTC"  # the deal region's time zone: its date-based clocks end at midnight there
 
 
 def _decision(uow: AbstractUnitOfWork, deal: Deal) -> Decision | None:
@@ -86,7 +87,13 @@ def card_facts(uow: AbstractUnitOfWork, deal_id: int) -> CardFacts:
         thread=uow.deals.thread(deal.id), lang=thread_lang(uow, deal),
         rules_deal=deal_facts(deal, pois=pois, holdings=uow.deals.holdings(deal.customer_domain),
                               other_partners=False),
-        rules_partner=partner_facts(partner), tz=thread_zone(uow, deal))
+        rules_partner=partner_facts(partner), tz=thread_zone(uow, deal),
+        zone=_zone(uow, deal.region_code))
+
+
+def _zone(uow: AbstractUnitOfWork, code: str) -> str:
+    region = uow.directory.region(code)
+    return region.timezone if region is not None else "UTC"
 
 
 def refresh_card(uow: AbstractUnitOfWork, deal_id: int) -> bool:

@@ -61,6 +61,7 @@ class ClockLine:
     owed_by: Party
     due_at: datetime
     overdue: bool = False
+    zone: str = "UTC"  # the deal region's zone: a date-based clock ends at midnight there
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,16 @@ def _clocks(uow: AbstractUnitOfWork, deals: Sequence[Deal]) -> list[ClockLine]:
     if not deals:
         return []
     by_id = {d.id: d for d in deals}
+    zones = {code: (region.timezone if region is not None else "UTC")
+             for code in {d.region_code for d in deals}
+             for region in (uow.directory.region(code),)}
     overdue = [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by, r.due_at,
-                         overdue=True)
+                         overdue=True, zone=zones[by_id[r.deal_id].region_code])
                for r, _ in uow.clocks.unanswered(Party.GS, deal_ids=list(by_id))]
     rows = sorted(uow.clocks.running_for(list(by_id)), key=lambda c: (c.due_at, c.id))
     return overdue + [ClockLine(r.deal_id, by_id[r.deal_id].company, r.kind, r.owed_by,
-                                r.due_at) for r in rows]
+                                r.due_at, zone=zones[by_id[r.deal_id].region_code])
+                      for r in rows]
 
 
 def _breaches(uow: AbstractUnitOfWork, since: datetime, *, org_id: int | None = None,

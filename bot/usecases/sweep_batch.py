@@ -47,6 +47,11 @@ class Batch:
     breaches: list[dict[str, object]] = field(default_factory=list)
     # who hears of a GS's breach per region (`regions.gs_escalation_id`), when configured
     gs_escalation: dict[str, int] = field(default_factory=dict)
+    zones: dict[str, str] = field(default_factory=dict)  # each region's time zone
+
+    def zone(self, deal: Deal) -> str:
+        """The time zone of the deal's region (its date-based clocks end at midnight there)."""
+        return self.zones.get(deal.region_code, "UTC")
 
     def escalation_contact(self, deal: Deal) -> Person | None:
         """Who hears when the GS's reply on `deal` breaches: the region's configured contact,
@@ -101,7 +106,8 @@ def load_batch(uow: AbstractUnitOfWork, rows: Sequence[Clock]) -> Batch:
         if person.partner_org_id is not None and person.active:
             org_people[person.partner_org_id].append(person)
     batch = Batch(deals=deals, threads=threads, people=people, org_people=org_people, orgs=orgs,
-                  gs_escalation=escalation)
+                  gs_escalation=escalation,
+                  zones={r.code: r.timezone for r in regions if r is not None})
     _load_facts(uow, batch, rows)
     return batch
 

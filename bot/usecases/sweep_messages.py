@@ -11,7 +11,17 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.messages import Button, Outgoing, Param, Text, ToChannel, ToPerson, ToThread, Typed
+from bot.messages import (
+    Button,
+    Outgoing,
+    Param,
+    Text,
+    ToChannel,
+    ToPerson,
+    ToThread,
+    Typed,
+    due_param,
+)
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.escalation import Action, Audience, PlannedStep
@@ -89,7 +99,8 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
             _dm(batch, key, person, lapsed, deal)
         return
     # a breach: the GS in the thread with what to do, the PDM for onboarding
-    notice = Text(f"reminder.{kind}.breach", {"company": company, "due": row.due_at})
+    due = due_param(row.kind, row.due_at, batch.zone(deal))
+    notice = Text(f"reminder.{kind}.breach", {"company": company, "due": due})
     if gs is not None:
         notice = Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
     if thread is not None:
@@ -109,7 +120,8 @@ def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep
             clock: RulesClock, left: timedelta) -> None:
     kind = _kind(row)
     hours = int(left.total_seconds() // 3600)
-    params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
+    params: dict[str, Param] = {"company": Typed(deal.company),
+                               "due": due_param(row.kind, row.due_at, batch.zone(deal))}
     names = REMINDER_BUTTONS if kind == "response" else ()
     thread = batch.threads.get(deal.id)
     if Audience.THREAD in step.audience and thread is not None:
@@ -141,7 +153,8 @@ def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedSte
     the GS, then a DM), and at breach a notice in the thread, a DM to the GS and one to the
     escalation contact (the region's, else the partner's PDM)."""
     gs = batch.person(deal.gs_id) or batch.person(row.owed_by_person_id)
-    params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
+    params: dict[str, Param] = {"company": Typed(deal.company),
+                               "due": due_param(row.kind, row.due_at, batch.zone(deal))}
     thread = batch.threads.get(deal.id)
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
         hours = int(left.total_seconds() // 3600)
@@ -192,15 +205,16 @@ def digests(batch: Batch) -> None:
         lang = max(sorted(set(langs)), key=langs.count)
         for start in range(0, len(items), DIGEST_LINES):
             part = items[start:start + DIGEST_LINES]
-            batch.outgoing.append(_digest(group, channel, lang, part))
+            batch.outgoing.append(_digest(group, channel, lang, part, batch))
 
 
 def _digest(group: str, channel: str, lang: str,
-            part: Sequence[tuple[Outgoing, Deal, Clock, str]]) -> Outgoing:
+            part: Sequence[tuple[Outgoing, Deal, Clock, str]], batch: Batch) -> Outgoing:
     keys = sorted(message.key for message, _, _, _ in part)
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
     lines = tuple(Text("reminder.digest.line",
-                       {"company": Typed(deal.company[:DIGEST_COMPANY_CHARS]), "due": row.due_at})
+                       {"company": Typed(deal.company[:DIGEST_COMPANY_CHARS]),
+                        "due": due_param(row.kind, row.due_at, batch.zone(deal))})
                   for _, deal, row, _ in part)
     # about its deals (one organisation's: the group is per channel and organisation), so the
     # recipient door checks the channel's readers against the first of them

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -37,8 +38,18 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import MESSAGES, t
+from bot.messages import EndOfDay, Reader, due_param
 from bot.usecases.cards import DECISION_STATUSES, CardFacts
-from bot.views.text import CONTEXT_TEXT, FIELD_TEXT, HEADER_TEXT, SECTION_TEXT, clip, escape, slack_date
+from bot.views.text import (
+    CONTEXT_TEXT,
+    FIELD_TEXT,
+    HEADER_TEXT,
+    SECTION_TEXT,
+    clip,
+    end_of_day,
+    escape,
+    slack_date,
+)
 from rules import i18n as rules_i18n
 from rules.answers import Answer, Viewer, render
 from rules.eligibility import eligibility
@@ -152,8 +163,16 @@ def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
             else "deals.card.clock_breached"
         lines.append(t(template, lang, kind=kind,
                        owed_by=t(f"deals.party.{clock.owed_by.value}", lang),
-                       due=when(clock.due_at)))
+                       due=_due(facts, clock, lang, when)))
     return "\n".join(lines)
+
+
+def _due(facts: CardFacts, clock: Clock, lang: str, when: When) -> str:
+    """A clock's due time: the end of a day for the date-based clocks (never the next 00:00)."""
+    due = due_param(clock.kind, clock.due_at, facts.zone)
+    if isinstance(due, EndOfDay):
+        return end_of_day(due, Reader(lang, ZoneInfo("UTC"), shared=True))
+    return when(due)
 
 
 def _catalog(lang: str) -> Mapping[str, str]:

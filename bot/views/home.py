@@ -25,9 +25,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import MESSAGES, t
+from bot.messages import EndOfDay, Reader, due_param
 from bot.usecases.home import BreachLine, ClockLine, DealLine, HomeData, OrgSummary
 from bot.views.admin_home import admin_blocks
-from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, escape
+from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, end_of_day, escape
 from rules import i18n as rules_i18n
 from rules.vocabulary import Role
 from storage.models import Party
@@ -64,8 +65,15 @@ def _clock_line(clock: ClockLine, role: Role | None, lang: str, tz: tzinfo) -> s
     return t("home.clock.overdue_line" if clock.overdue else "home.clock.line", lang,
              id=clock.deal_id, company=escape(clock.company),
              what=_kind_text("home.owed", clock.kind, lang),
-             due=rules_i18n.format_datetime(clock.due_at, lang, tz),
-             who=_owes(clock.owed_by, role, lang))
+             due=_due(clock, lang, tz), who=_owes(clock.owed_by, role, lang))
+
+
+def _due(clock: ClockLine, lang: str, tz: tzinfo) -> str:
+    """The due time in the reader's zone; a date-based clock's as the day it ends."""
+    due = due_param(clock.kind, clock.due_at, clock.zone)
+    if isinstance(due, EndOfDay):
+        return end_of_day(due, Reader(lang, tz))
+    return rules_i18n.format_datetime(due, lang, tz)
 
 
 def _breach_line(breach: BreachLine, lang: str, tz: tzinfo) -> str:

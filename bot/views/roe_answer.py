@@ -24,7 +24,7 @@ from bot.usecases.answers import DealAnswer, Help, RoeResult
 from bot.views.answer import answer_blocks, answer_text
 from bot.views.text import CONTEXT_TEXT, clip, escape, render_reply, render_text, slack_date
 from rules import i18n as rules_i18n
-from rules.answers import Answer, Viewer
+from rules.answers import Answer, Months, Viewer
 from rules.money import Money
 from rules.sections import Section, title
 
@@ -69,7 +69,7 @@ def details(answer: Answer, lang: str, *, reader_tz: tzinfo | None, shown_tz: tz
         total = fields["total"]
         assert isinstance(total, Money)
         notes.append(t("roe.detail.total", lang, total=rules_i18n.format_money(total, lang),
-                       months=fields["months"]))
+                       term=Months(fields["months"]).text(lang)))
         notes.append(t("roe.detail.payouts", lang, payouts=" · ".join(shown)))
     if answer.question == "response_due":
         due = fields["due_at"]

@@ -15,13 +15,15 @@ answer is read by one person, whose zone is known.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_date
+
 from bot.i18n import t, tn
-from bot.messages import ChannelLink, Mention, Param, Reader, Reply, Text, Typed
-from rules.i18n import format_date, format_datetime
+from bot.messages import ChannelLink, EndOfDay, Mention, Param, Reader, Reply, Text, Typed
+from rules.i18n import format_date, format_datetime, locale_for
 
 __all__ = [
     "BUTTON_TEXT",
@@ -32,6 +34,7 @@ __all__ = [
     "OPTION_TEXT",
     "SECTION_TEXT",
     "clip",
+    "end_of_day",
     "escape",
     "render_reply",
     "render_text",
@@ -82,7 +85,22 @@ def slack_date(moment: datetime, lang: str, tz: tzinfo | None = None) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
+def end_of_day(value: EndOfDay, reader: Reader) -> str:
+    """The day a due time ends, in its region's zone ("the end of Mon 28 Dec", 12月28日(月)終了時),
+    naming the zone (JST) for a reader elsewhere or a thread read in several zones."""
+    zone = ZoneInfo(value.zone)
+    local = value.moment.astimezone(zone)
+    day = (local - timedelta(microseconds=1)).date()
+    pattern = "EEE d MMM" if reader.lang == "en" else "M月d日(EEE)"
+    shown = str(babel_date(day, pattern, locale=locale_for(reader.lang)))
+    if not reader.shared and local.utcoffset() == value.moment.astimezone(reader.tz).utcoffset():
+        return t("time.end_of_day", reader.lang, day=shown)
+    return t("time.end_of_day_in", reader.lang, day=shown, zone=local.tzname() or value.zone)
+
+
 def _param(value: Param, reader: Reader) -> object:
+    if isinstance(value, EndOfDay):
+        return end_of_day(value, reader)
     if isinstance(value, datetime):
         return slack_date(value, reader.lang, reader.tz) if reader.shared else \
             format_datetime(value, reader.lang, reader.tz)

@@ -13,7 +13,9 @@ from pathlib import Path
 from bot.config import Settings
 from bot.console import ConsoleClock, open_console
 from tests.e2e.test_console import START
-from tests.e2e.test_japanese_complete import _TOKEN, _WORD, ENGLISH, KEPT
+from tests.english_words import ENGLISH, KEPT
+from tests.english_words import TOKEN as _TOKEN
+from tests.english_words import WORD as _WORD
 
 DAYS = 28                                  # Fri 21 Nov 2025 07:00 UTC to Fri 19 Dec 07:00 UTC
 _HEADER = re.compile(r"^── \[\d+\] (.*) ──$")
@@ -79,7 +81,7 @@ def test_partner_aiko_in_japanese(tmp_path: Path) -> None:
     # her own direct messages: the last-hours reminder of each, in her zone
     dms = list(messages(everything, "Aiko Tanakaさんへのダイレクトメッセージ"))
     assert [dm.splitlines()[0] for dm in dms] == [
-        f"*Hoshino Foods* の返信期限まで残り営業時間 4 時間です(期限:{due} 09:30 JST)。"
+        f"*Hoshino Foods* の返信期限まで営業日のみを数えて残り4時間です(期限:{due} 09:30 JST)。"
         for due in ("11月27日(木)", "12月4日(木)", "12月11日(木)", "12月18日(木)")]
     # only her organisation's deal 1; nothing of Northwind's or Kaze's
     labels = {h.group(1) for x in everything if (h := _HEADER.match(x))}

@@ -103,7 +103,7 @@ def test_a_silent_gs_is_reminded_breached_escalated_and_counted(
     assert dms(harness, HIRO) == []
     _at(harness, clock, REMIND_4)
     [dm] = dms(harness, HIRO)
-    assert "残り営業時間 4 時間" in dm["text"]
+    assert "営業日のみを数えて残り4時間" in dm["text"]
     _at(harness, clock, DUE - timedelta(minutes=1))
     assert query(harness, lambda uow: list(uow.session.scalars(select(Breach)))) == []
     # the due time the spec gives: Wednesday 16:00 JST

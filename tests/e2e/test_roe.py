@@ -41,7 +41,7 @@ def test_eligibility(harness: Harness, user: str, text: str, expected: list[str]
 
 def test_earnings(harness: Harness) -> None:
     dana = roe(harness, "earnings marketing/professional 800 USD poi", DANA)["text"]
-    assert dana.startswith("Eligible") and "$160.00" in dana and "36 months" in dana
+    assert dana.startswith("Eligible") and "$160.00" in dana and "3 years" in dana
     assert "Revenue Share" in dana and "Solutions Partner, Gold tier" in dana
     provider = roe(harness, "earnings marketing/professional 800 USD poi provider", DANA)["text"]
     assert "12 months" in provider and "Solutions Provider" in provider
@@ -56,7 +56,7 @@ def test_earnings(harness: Harness) -> None:
 
 def test_revenue_share(harness: Harness) -> None:
     dana = roe(harness, "revenue-share 800 USD from 2025-08", DANA)["text"]
-    assert "$160.00" in dana and "$5,760.00" in dana and "36 months" in dana
+    assert "$160.00" in dana and "$5,760.00" in dana and "3 years" in dana
     assert "2025-Q3 $320.00" in dana and "2028-Q3 $160.00" in dana
     until = roe(harness, "revenue-share 800 USD from 2025-08 provider until 2026-03-15",
                 DANA)["text"]

@@ -122,12 +122,12 @@ def test_life_of_a_deal_from_registration_to_the_pdm(harness: Harness, clock: Cl
     clock.now = remind_24h
     [reminder] = _sweep_and_wait(harness, f"{key}:remind_24h")
     assert reminder["thread_ts"] == thread
-    assert "残り営業時間 24 時間" in str(reminder["text"])
+    assert "営業日のみを数えて残り24時間" in str(reminder["text"])
     assert action_ids(reminder) == REMINDER_BUTTONS
 
     clock.now = remind_4h
     [direct] = _sweep_and_wait(harness, f"{key}:remind_4h")
-    assert direct in dms(slack, AIKO) and "残り営業時間 4 時間" in str(direct["text"])
+    assert direct in dms(slack, AIKO) and "営業日のみを数えて残り4時間" in str(direct["text"])
     assert action_ids(direct) == REMINDER_BUTTONS
 
     clock.now = breach_at
@@ -287,6 +287,9 @@ def test_onboarding_reminders_on_business_days_5_and_8_and_the_breach_at_10(
     deliver_all(services, client)
     [thread_reminder] = posts(slack, CHANNEL, thread_ts=deal.thread_ts, key=f"{key}:day_5")
     assert "導入支援" in str(thread_reminder["text"])
+    # due by the end of the 10th business day, Fri 5 Dec, never "Sat 6 Dec 00:00"
+    assert "12月5日(金)終了時" in str(thread_reminder["text"]), thread_reminder["text"]
+    assert "00:00" not in str(thread_reminder["text"]) and "12月6日" not in str(thread_reminder["text"])
 
     clock.now = day_8
     sweep(services)

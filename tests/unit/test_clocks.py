@@ -471,7 +471,7 @@ def test_explanation_of_a_business_day_receipt() -> None:
         "Reply due Wed 26 Nov 16:00 JST.",
     ]
     assert texts(EXAMPLE, "ja") == [
-        "該当地域の通常営業日に受信:営業時間で48時間が経過した時点が返信期限です(週末、祝祭日、休業日は計算に含まれません)。",
+        "該当地域の通常営業日に受信:返信期限は48時間以内です(営業日のみを数えて計算し、週末、祝祭日、休業日は含めません)。",
         "返信期限:11月26日(水) 16:00 JST",
     ]
 
@@ -539,7 +539,7 @@ def test_explanation_of_extensions() -> None:
         "Extended by 24 business hours by Dana (GS): The customer is travelling",
         "Reply due Thu 27 Nov 16:00 JST.",
     ]
-    assert texts(hours, "ja")[-2] == ("Dana (GS)により営業時間で24時間延長されました:"
+    assert texts(hours, "ja")[-2] == ("Dana (GS)により24時間(営業日のみを数えて)延長されました:"
                                       "The customer is travelling")
     one = response_clock(tokyo(2025, 11, 21, 16), JP, extensions=[grant(extra=H)])
     assert texts(one, "en")[-2] == "Extended by 1 business hour by Dana (GS): The customer is travelling"

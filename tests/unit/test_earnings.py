@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.answers import Answer, render
+from rules.answers import Answer, Months, render
 from rules.earnings import earnings, managed_mrr, sold_mrr
 from rules.facts import Deal, Holding, LineItem, Partner
 from rules.money import Money, MoneyError
@@ -103,7 +103,7 @@ def test_partner_sourced_provider_earns_12_months_of_share_and_no_sold_credit() 
     assert answer.fields["sold_mrr_credit"] is False
     assert answer.fields["months"] == 12
     assert "earnings.provider_no_tier" in keys(answer)
-    assert answer.reasons[keys(answer).index("earnings.sourced_share")].params["months"] == 12
+    assert answer.reasons[keys(answer).index("earnings.sourced_share")].params["term"] == Months(12)
 
 
 @pytest.mark.parametrize("tier", list(Tier))
@@ -228,7 +228,7 @@ def test_earnings_render_in_both_languages() -> None:
     assert en["currency"] == ja["currency"] == "JPY"
     assert en["reasons"][-1] == "Revenue share accrues ¥19,200 a month (20% of ¥96,000 MRR)."
     assert ja["reasons"][-1] == "レベニューシェアは毎月￥19,200発生します(MRR ￥96,000の20%)。"
-    assert "36か月間" in ja["reasons"][1]
+    assert "最長3年間" in ja["reasons"][1]
     usd = render(earnings(closed(marketing_pro()), GOLD), "en")
     assert usd["monthly"] == "160.00"
     assert "$160.00 a month" in usd["reasons"][-1]

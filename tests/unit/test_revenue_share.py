@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.answers import Answer, render
+from rules.answers import Answer, Months, render
 from rules.facts import Partner
 from rules.money import Money
 from rules.revenue_share import YearMonth, revenue_share_schedule, schedule
@@ -101,7 +101,7 @@ def test_providers_are_paid_for_up_to_12_months() -> None:
     assert answer.fields["accruals"][-1]["month"] == "2026-07"
     assert payouts(answer)[-1] == ("2026-Q3", money("160.00"), 1)
     assert answer.reasons[1].key == "revenue_share.term_provider"
-    assert answer.reasons[1].params["months"] == 12
+    assert answer.reasons[1].params["term"] == Months(12)
 
 
 # --- termination: the month the subscription ends is the last that accrues ---------------------

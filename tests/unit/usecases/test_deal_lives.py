@@ -15,13 +15,14 @@ from contextlib import suppress
 from datetime import date, datetime, timedelta
 from itertools import count
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from bot.messages import Refused, decode
+from bot.messages import EndOfDay, Reader, Refused, decode, due_param
 from bot.usecases.absences import RegisterAbsence, register_absence
 from bot.usecases.audience import NoThreadYet, destination
 from bot.usecases.bant import BantFields, RecordBant, record_bant
@@ -39,7 +40,7 @@ from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 from bot.usecases.sweep import sweep
 from bot.views.deal_card import card_blocks, card_viewer
 from bot.views.messages import message_args
-from bot.views.text import slack_date
+from bot.views.text import end_of_day, slack_date
 from rules.clocks import poi_clock
 from storage.models import (
     Absence,
@@ -281,8 +282,12 @@ class DealLife(RuleBasedStateMachine):
             shown = str(blocks)
             for row in running:
                 side = "Growth Specialist" if row.owed_by is Party.GS else "partner"
-                assert f"({side}): due @{row.due_at.isoformat()}@" in shown, (row.kind, side)
-            assert shown.count(": due @") == len(running), "the card shows a clock not running"
+                due = due_param(row.kind, row.due_at, facts.zone)
+                # a POI or onboarding clock ends with a day: shown as that day, never 00:00
+                text = end_of_day(due, Reader("en", ZoneInfo("UTC"), shared=True)) \
+                    if isinstance(due, EndOfDay) else f"@{due.isoformat()}@"
+                assert f"({side}): due {text}" in shown, (row.kind, side)
+            assert shown.count(": due ") == len(running), "the card shows a clock not running"
 
     @invariant()
     def offers_lapse_and_are_never_breaches(self) -> None:
