@@ -183,7 +183,7 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
     row.due_at = extended.due_at
     excused = _excuse(uow, row, deal, extended, calendar, now=now, before=before)
     if row.state is ClockState.RUNNING:
-        row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
+        _rearm(row, extended, calendar, now=now)
     announce_moved(uow, deal, row, before, "extension", detail=Text(
         "moves.extension_detail", {"by": granted_by, "why": Typed(ext.reason or "")}))
     if excused is not None:
@@ -196,6 +196,15 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
                 "due": extended.due_at}),), deal_id=deal.id))
     refresh(uow, deal.id)
     return Reply.of("followup.extend.granted", due=extended.due_at, ref=deal.id)
+
+
+def _rearm(row: Clock, extended: rc.Clock, calendar: RegionCalendar, *, now: datetime) -> None:
+    """Plan a running (or revived) clock's steps again from its new due time: the steps whose
+    time has passed count as taken (no stale reminders), the rest come, the breach last (its
+    messages keyed anew by the sweep, so a step taken before the extension is said again)."""
+    passed = [s.key for s in plan(extended, calendar) if s.at <= now]
+    row.escalation_step = passed[-1] if passed else None
+    row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
 
 
 def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
@@ -217,8 +226,6 @@ def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
         said = Text("moves.excused_met", {"at": reply_at})
     elif reply_at is None and extended.due_at > now:
         row.state = ClockState.RUNNING
-        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
-        row.escalation_step = passed[-1] if passed else None  # no stale reminders
         said = Text("moves.excused_running", {"due": extended.due_at})
     else:
         return None

@@ -69,8 +69,11 @@ def _kind(row: Clock) -> str:
 
 def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: RulesClock,
         left: timedelta) -> None:
-    """Queue (in the batch) the messages of one step."""
-    key = f"clock:{row.id}:{step.key}"
+    """Queue (in the batch) the messages of one step. An extension re-arms a clock's steps
+    (planned again from its new due time): their messages are keyed by how many extensions the
+    clock has had, so a step taken before is said again, and once, for the new due time."""
+    key = f"clock:{row.id}:{step.key}" + (f":ext{len(clock.extensions)}" if clock.extensions
+                                          else "")
     if row.owed_by is Party.GS:
         _gs_step(batch, key, row, deal, step=step, clock=clock, left=left)
         return
