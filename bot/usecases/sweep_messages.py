@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.messages import Button, Outgoing, Param, Text, ToChannel, ToPerson, ToThread, Typed
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
+from rules.clocks import hours_left
 from rules.escalation import Action, Audience, PlannedStep
 from storage.models import Clock, Deal, Party, Person
 
@@ -111,7 +112,7 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
 def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
             clock: RulesClock, left: timedelta) -> None:
     kind = _kind(row)
-    hours = int(left.total_seconds() // 3600)
+    hours = hours_left(left)
     params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
     names = REMINDER_BUTTONS if kind == "response" else ()
     thread = batch.threads.get(deal.id)
@@ -147,7 +148,7 @@ def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedSte
     params: dict[str, Param] = {"company": Typed(deal.company), "due": row.due_at}
     thread = batch.threads.get(deal.id)
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
-        hours = int(left.total_seconds() // 3600)
+        hours = hours_left(left)
         said = Text("reminder.gs_response.thread", params, hours)
         if Audience.THREAD in step.audience and thread is not None:
             batch.outgoing.append(Outgoing(key, ToThread(deal.id), (
