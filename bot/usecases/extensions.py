@@ -226,13 +226,28 @@ def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
         said = Text("moves.excused_met", {"at": reply_at})
     elif reply_at is None and extended.due_at > now:
         row.state = ClockState.RUNNING
-        said = Text("moves.excused_running", {"due": extended.due_at})
+        said = Text("moves.excused_running", {"due": _one_running(uow, row, now=now)})
     else:
         return None
     if breach is not None:
         uow.breaches.remove(breach)
     refresh(uow, deal.id)
     return said
+
+
+def _one_running(uow: AbstractUnitOfWork, row: Clock, *, now: datetime) -> datetime:
+    """A revived clock while a newer one of the same side runs (the GS wrote again after the
+    breach): one reply answers both, so one clock runs, the one due later (the extension's
+    time, or the newer message's 48 hours); the other is cancelled. When the reply is due."""
+    for other in uow.clocks.running(row.deal_id):
+        if other.id == row.id or other.owed_by is not row.owed_by or other.kind != row.kind:
+            continue
+        dropped = other if other.due_at <= row.due_at else row
+        dropped.state, dropped.stopped_at, dropped.next_action_at = \
+            ClockState.CANCELLED, now, None
+    return row.due_at if row.state is ClockState.RUNNING else max(
+        (c.due_at for c in uow.clocks.running(row.deal_id)
+         if c.owed_by is row.owed_by and c.kind == row.kind), default=row.due_at)
 
 
 def _reply_after_start(uow: AbstractUnitOfWork, deal: Deal, row: Clock) -> datetime | None:

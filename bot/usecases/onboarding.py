@@ -64,11 +64,11 @@ def record_onboarding(services: Services, actor: Actor, command: RecordOnboardin
                                 **deal_args(deal))
         calendar = services.regions.calendar(deal.region_code)
         began = now if started_on == today else calendar.local_midnight(started_on)
+        in_time = False
         if row.state is ClockState.RUNNING:
-            stop_clock(row, at=min(began, now))
+            in_time = stop_clock(row, at=min(began, now)) is ClockState.MET
         else:  # breached by the sweep: began late, or was recorded late; the breach stays
             row.stopped_at = min(began, now)
-        in_time = row.state is ClockState.MET
         queue(uow, Outgoing(f"deal:{deal.id}:onboarding:{row.id}:started", ToThread(deal.id), (
             Text("deals.onboarding.thread_in_time" if in_time else "deals.onboarding.thread_late",
                  {"name": actor.name or actor.user_id, "date": started_on,

@@ -80,22 +80,41 @@ def test_extending_the_breached_clock_excuses_it_and_leaves_the_newer_clock(worl
         DealRef(deal.id), "customer holiday", extra=DAY, clock_id=breached.id))
     assert reply.ok
     rows = {c.id: c for c in clocks(world, deal, Party.PARTNER)}
-    assert rows[breached.id].state is ClockState.RUNNING  # the breached one runs again
     assert rows[breached.id].due_at == before + DAY
-    assert rows[breached.id].next_action_at is not None
-    assert rows[newer.id].due_at == newer_due  # the newer one is untouched
+    assert rows[newer.id].due_at == newer_due  # the newer one is not moved
+    # one reply answers both: one clock runs, the one due later (here the newer message's)
+    assert newer_due > before + DAY
+    assert rows[breached.id].state is ClockState.CANCELLED  # excused, not running twice
+    assert rows[newer.id].state is ClockState.RUNNING
     assert _breaches(world) == []  # off the partner's record
     [moved] = _notices(world, "moves.moved")
     assert moved.to == ToThread(deal.id)
     assert moved.lines[0].params["before"] == before
     assert moved.lines[0].params["after"] == before + DAY
     [excused] = _notices(world, "moves.excused_running")
-    assert excused.lines[0].params["due"] == before + DAY
+    assert excused.lines[0].params["due"] == newer_due  # when the one reply is due now
     assert deal.id in world.refreshed  # type: ignore[attr-defined]
-    # the sweep now reminds and breaches it again only at its new due time
+    # the sweep breaches only the running clock, at its due time
     world.clock.now = before + DAY + timedelta(hours=1)
+    assert sweep(world.services).breaches == 0
+    world.clock.now = newer_due + timedelta(hours=1)
     assert sweep(world.services).breaches == 1
-    assert [b.clock_id for b in _breaches(world)] == [breached.id]
+    assert [b.clock_id for b in _breaches(world)] == [newer.id]
+
+
+def test_a_revived_clock_due_after_the_newer_one_runs_alone(world: World) -> None:
+    """One reply answers both of the partner's clocks: extended past the newer clock's due
+    time, the breached one runs and the newer one is cancelled (never two running)."""
+    deal = world.deal()
+    breached = _breach(world, deal)
+    say(world, deal, "hiro")
+    [newer] = [c for c in clocks(world, deal, Party.PARTNER) if c.state is ClockState.RUNNING]
+    file_extension(world.services, world.actor("hiro"), FileExtension(
+        DealRef(deal.id), "customer holiday", extra=5 * DAY, clock_id=breached.id))
+    rows = {c.id: c for c in clocks(world, deal, Party.PARTNER)}
+    assert rows[breached.id].due_at > newer.due_at
+    assert [c.id for c in rows.values() if c.state is ClockState.RUNNING] == [breached.id]
+    assert rows[newer.id].state is ClockState.CANCELLED
 
 
 def test_a_reply_before_the_new_due_time_makes_the_breached_clock_met(world: World) -> None:
