@@ -25,6 +25,7 @@ class Action(StrEnum):
     ANSWER_OFFER = "answer_offer"
     UPDATE_BANT = "update_bant"
     UPDATE_POI = "update_poi"
+    RECORD_ONBOARDING = "record_onboarding"
     REGISTER_ABSENCE = "register_absence"
     REQUEST_EXTENSION = "request_extension"
     GRANT_EXTENSION = "grant_extension"
@@ -47,6 +48,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ANSWER_OFFER: frozenset({Role.PARTNER}),
     Action.UPDATE_BANT: frozenset({Role.PARTNER, *_STAFF}),
     Action.UPDATE_POI: frozenset({Role.PARTNER, *_STAFF}),
+    Action.RECORD_ONBOARDING: frozenset({Role.PARTNER, *_STAFF}),
     Action.REGISTER_ABSENCE: frozenset({Role.PARTNER, *_STAFF}),
     Action.REQUEST_EXTENSION: frozenset({Role.PARTNER}),
     Action.GRANT_EXTENSION: frozenset(_STAFF),

@@ -50,6 +50,7 @@ __all__ = [
     "Extension",
     "collaboration_clock",
     "extend",
+    "hours_left",
     "onboarding_clock",
     "poi_clock",
     "remaining",
@@ -130,6 +131,12 @@ def when_left(clock: Clock, calendar: RegionCalendar, left: timedelta) -> dateti
     if total <= left:
         return None
     return advance(calendar, spans, clock.anchor, total - left)
+
+
+def hours_left(left: timedelta) -> int:
+    """Time left as people say it: the nearest whole hour (a reminder sent a minute after its
+    step, 23h59m before the due time, says 24 hours, not 23). Every "N hours left" uses it."""
+    return int((left + timedelta(minutes=30)).total_seconds() // 3600)
 
 
 def remaining(clock: Clock, calendar: RegionCalendar | None, now: datetime) -> timedelta:

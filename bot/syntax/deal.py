@@ -7,6 +7,7 @@
     /deal extend [#deal] <hours>h|<date and time> <reason>               parse_extend
     /deal discount [#deal] <the discount>                  parse_discount
     /deal bant [#deal]                                     parse_ref
+    /deal onboarding [#deal] started [date]                parse_onboarding
     /deal timeline [#deal]                                 parse_timeline
 
 A deal is named as everywhere else (`tokens.deal_ref`); dates and times are read as people type
@@ -24,9 +25,9 @@ from bot.syntax.errors import UsageError, within
 from bot.syntax.moments import moment
 from bot.syntax.tokens import day, deal_ref, hours, is_hour_unit, split_ref
 
-__all__ = ["MAX_HOURS", "POI_STATUSES", "CloseArgs", "ExtendCommand", "PoiArgs", "parse_close",
-           "parse_discount", "parse_extend", "parse_poi", "parse_ref", "parse_remove",
-           "parse_status", "parse_timeline"]
+__all__ = ["MAX_HOURS", "POI_STATUSES", "CloseArgs", "ExtendCommand", "OnboardingArgs", "PoiArgs",
+           "parse_close", "parse_discount", "parse_extend", "parse_onboarding", "parse_poi",
+           "parse_ref", "parse_remove", "parse_status", "parse_timeline"]
 
 MAX_HOURS = 240
 POI_STATUSES = ("sent", "signed", "rejected")
@@ -136,6 +137,38 @@ def _poi_day(token: str, tz: tzinfo | None, now: datetime | None) -> date | None
         typed = moment(token, tz=tz, now=now, prefer="past")
         found = typed.day if typed is not None else None
     return found
+
+
+_STARTED = frozenset({"started", "start", "began", "開始", "開始済み"})
+
+
+@dataclass(frozen=True)
+class OnboardingArgs:
+    """`/deal onboarding started`: the deal (if named) and the day onboarding began (None:
+    today, in the reader's time zone)."""
+
+    ref: int | None
+    started_on: date | None = None
+
+
+def parse_onboarding(text: str, tz: tzinfo | None = None, now: datetime | None = None
+                     ) -> OnboardingArgs:
+    """`[#deal] started [date]` (a date as typed in `tz`: `2026-12-31`, `12/31`, `12月31日`,
+    `yesterday`; the last such day)."""
+    with within("deals", "onboarding"):
+        tokens = text.split()
+        ref = _leading_ref(tokens)
+        word = tokens.pop(0).lower() if tokens else "-"
+        if word not in _STARTED:
+            raise UsageError("onboarding_word", field="started", word=word)
+        ref = ref if ref is not None else _leading_ref(tokens)
+        started_on: date | None = None
+        for token in tokens:
+            if started_on is None and (when := _poi_day(token, tz, now)) is not None:
+                started_on = when
+            else:
+                raise UsageError("word", word=token)
+    return OnboardingArgs(ref, started_on)
 
 
 def parse_ref(command: str, text: str) -> int | None:

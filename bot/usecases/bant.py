@@ -18,7 +18,7 @@ from bot.usecases.deal_dates import change_dates
 from bot.usecases.deal_support import DealRef
 from bot.usecases.followup_shared import find_deal, refresh, require_open, retrying
 from rules.vocabulary import Role
-from storage.models import BantUpdate, Party
+from storage.models import BantUpdate, ClockState, Party
 
 if TYPE_CHECKING:
     from bot.context import Actor
@@ -93,6 +93,12 @@ def record_bant(services: Services, actor: Actor, command: RecordBant) -> Reply:
                 for row in running_owed(uow, deal.id, Party.PARTNER, kinds=(BANT,)):
                     stop_clock(row, at=now)
                     stopped += 1
+                # a prompt already breached is answered too, late: overdue no more (its
+                # breach stays on the record)
+                for row in uow.clocks.for_deal(deal.id):
+                    if row.kind == BANT and row.state is ClockState.BREACHED \
+                            and row.stopped_at is None:
+                        row.stopped_at = now
             queue(uow, Outgoing(f"bant:{update.id}", ToThread(deal.id), (
                 Text("followup.bant.thread", {
                     "name": actor.name, "budget": Typed(fields.budget),

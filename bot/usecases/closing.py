@@ -82,7 +82,10 @@ def close_deal(services: Services, actor: Actor, command: CloseDeal) -> DealDone
             raise not_open(deal)
         deal.status = DealStatus.WON if command.won else DealStatus.LOST
         deal.updated_at = now
-        stop_clocks(uow, deal, now, ClockState.CANCELLED, kinds=("response", "collaboration"))
+        # every reply the deal asked for stops (a BANT prompt's too); a lost deal's POI
+        # clock too, while a won deal's POI and onboarding clocks go on
+        stop_clocks(uow, deal, now, ClockState.CANCELLED,
+                    kinds=("response", "collaboration", "bant") if command.won else None)
         settle_overdue(uow, deal, now)
         refresh_card(uow, deal.id)
         closed = Text("deals.done.closed", {"status": status_text(deal.status),

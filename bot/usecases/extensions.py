@@ -183,7 +183,7 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
     row.due_at = extended.due_at
     excused = _excuse(uow, row, deal, extended, calendar, now=now, before=before)
     if row.state is ClockState.RUNNING:
-        row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
+        _rearm(row, extended, calendar, now=now)
     announce_moved(uow, deal, row, before, "extension", detail=Text(
         "moves.extension_detail", {"by": granted_by, "why": Typed(ext.reason or "")}))
     if excused is not None:
@@ -196,6 +196,15 @@ def _approve(services: Services, uow: AbstractUnitOfWork, actor: Actor, ext: Ext
                 "due": extended.due_at}),), deal_id=deal.id))
     refresh(uow, deal.id)
     return Reply.of("followup.extend.granted", due=extended.due_at, ref=deal.id)
+
+
+def _rearm(row: Clock, extended: rc.Clock, calendar: RegionCalendar, *, now: datetime) -> None:
+    """Plan a running (or revived) clock's steps again from its new due time: the steps whose
+    time has passed count as taken (no stale reminders), the rest come, the breach last (its
+    messages keyed anew by the sweep, so a step taken before the extension is said again)."""
+    passed = [s.key for s in plan(extended, calendar) if s.at <= now]
+    row.escalation_step = passed[-1] if passed else None
+    row.next_action_at = next_action_at(extended, calendar, done=row.escalation_step)
 
 
 def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
@@ -217,15 +226,28 @@ def _excuse(uow: AbstractUnitOfWork, row: Clock, deal: Deal, extended: rc.Clock,
         said = Text("moves.excused_met", {"at": reply_at})
     elif reply_at is None and extended.due_at > now:
         row.state = ClockState.RUNNING
-        passed = [s.key for s in plan(extended, calendar) if s.at <= now]
-        row.escalation_step = passed[-1] if passed else None  # no stale reminders
-        said = Text("moves.excused_running", {"due": extended.due_at})
+        said = Text("moves.excused_running", {"due": _one_running(uow, row, now=now)})
     else:
         return None
     if breach is not None:
         uow.breaches.remove(breach)
     refresh(uow, deal.id)
     return said
+
+
+def _one_running(uow: AbstractUnitOfWork, row: Clock, *, now: datetime) -> datetime:
+    """A revived clock while a newer one of the same side runs (the GS wrote again after the
+    breach): one reply answers both, so one clock runs, the one due later (the extension's
+    time, or the newer message's 48 hours); the other is cancelled. When the reply is due."""
+    for other in uow.clocks.running(row.deal_id):
+        if other.id == row.id or other.owed_by is not row.owed_by or other.kind != row.kind:
+            continue
+        dropped = other if other.due_at <= row.due_at else row
+        dropped.state, dropped.stopped_at, dropped.next_action_at = \
+            ClockState.CANCELLED, now, None
+    return row.due_at if row.state is ClockState.RUNNING else max(
+        (c.due_at for c in uow.clocks.running(row.deal_id)
+         if c.owed_by is row.owed_by and c.kind == row.kind), default=row.due_at)
 
 
 def _reply_after_start(uow: AbstractUnitOfWork, deal: Deal, row: Clock) -> datetime | None:

@@ -14,7 +14,7 @@ from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, queue
 from bot.usecases.clock_store import BANT, escalates, recompute, start_clock
 from bot.usecases.sweep_messages import buttons
 from rules.vocabulary import Role
-from storage.models import Clock, Deal, DealStatus, Party
+from storage.models import Clock, ClockState, Deal, DealStatus, Party
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -36,9 +36,12 @@ class PeriodicReport:
 
 
 def bant_prompts(services: Services, region: str) -> PeriodicReport:
-    """Ask for BANT on each open deal of `region` that is new, was last asked 7 days ago, or
-    closes in 2 business days; each prompt starts a response clock owed by the partner. Nothing
-    on a day that is not a business day in the region."""
+    """Ask for BANT on each open deal of `region`: once registered (unless its partner already
+    shared BANT), then 7 days after the last prompt or partner update (by the region's calendar
+    date, so a job that ran late does not shift the schedule), and 2 business days before the
+    expected close. Each prompt starts the deal's one BANT clock, owed by the partner: an
+    unanswered running one is superseded (cancelled, no breach of its own). Nothing on a day
+    that is not a business day in the region."""
     report = PeriodicReport()
     now = services.now()
     calendar = services.regions.calendar(region)
@@ -47,19 +50,23 @@ def bant_prompts(services: Services, region: str) -> PeriodicReport:
         return report  # the cron runs on working-week days; a holiday waits for the next one
     with services.uow(actor="scheduler") as uow:
         deals = uow.deals.with_status([DealStatus.ACCEPTED], region=region)
-        last: dict[int, datetime] = {}
-        for row in uow.clocks.of_kinds(["bant"], deal_ids=[d.id for d in deals]):
-            last[row.deal_id] = max(last.get(row.deal_id, row.started_at), row.started_at)
+        prompted: dict[int, datetime] = {}
+        for row in uow.clocks.of_kinds([BANT], deal_ids=[d.id for d in deals]):
+            prompted[row.deal_id] = max(prompted.get(row.deal_id, row.started_at), row.started_at)
         for deal in deals:
-            asked = last.get(deal.id)
+            updated = _partner_update(uow, deal)
+            asked = max((t for t in (prompted.get(deal.id), updated) if t is not None),
+                        default=None)
             closing = (deal.expected_close is not None and calendar.is_business_day(today)
                        and deal.expected_close > today
                        and calendar.business_day_after(today, 2) == deal.expected_close)
-            if asked is not None and now - asked < BANT_EVERY and not closing:
+            if asked is not None and not closing \
+                    and today < calendar.local_date(asked) + BANT_EVERY:
                 continue
             key = f"bant:{deal.id}:{today.isoformat()}"
             if uow.outbox.by_key(key) is not None:
                 continue
+            _supersede(uow, deal, now)
             row, _, _ = start_clock(uow, services.regions, deal, kind=BANT, owed_by=Party.PARTNER,
                                     at=now)
             reason = "closing" if closing else ("first" if asked is None else "weekly")
@@ -69,6 +76,23 @@ def bant_prompts(services: Services, region: str) -> PeriodicReport:
             report.prompts += 1
         uow.commit()
     return report
+
+
+def _partner_update(uow: AbstractUnitOfWork, deal: Deal) -> datetime | None:
+    """When the deal's partner last shared BANT (a GS's own edit asks nothing of the partner)."""
+    for update in reversed(uow.bant.history(deal.id)):
+        author = uow.directory.find_person(update.author_id)
+        if author is not None and deal.partner_org_id is not None \
+                and author.partner_org_id == deal.partner_org_id:
+            return update.created_at
+    return None
+
+
+def _supersede(uow: AbstractUnitOfWork, deal: Deal, now: datetime) -> None:
+    """A new BANT prompt replaces the one still unanswered: its running clock is cancelled (one
+    BANT clock at a time; the partner is not held to two prompts for one update)."""
+    for row in uow.clocks.running(deal.id, BANT):
+        row.state, row.stopped_at, row.next_action_at = ClockState.CANCELLED, now, None
 
 
 def ensure_clocks(services: Services) -> PeriodicReport:

@@ -24,6 +24,7 @@ from bot.messages import (
 )
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
+from rules.clocks import hours_left
 from rules.escalation import Action, Audience, PlannedStep
 from storage.models import Clock, Deal, Party, Person
 
@@ -79,8 +80,11 @@ def _kind(row: Clock) -> str:
 
 def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: RulesClock,
         left: timedelta) -> None:
-    """Queue (in the batch) the messages of one step."""
-    key = f"clock:{row.id}:{step.key}"
+    """Queue (in the batch) the messages of one step. An extension re-arms a clock's steps
+    (planned again from its new due time): their messages are keyed by how many extensions the
+    clock has had, so a step taken before is said again, and once, for the new due time."""
+    key = f"clock:{row.id}:{step.key}" + (f":ext{len(clock.extensions)}" if clock.extensions
+                                          else "")
     if row.owed_by is Party.GS:
         _gs_step(batch, key, row, deal, step=step, clock=clock, left=left)
         return
@@ -119,7 +123,7 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
 def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
             clock: RulesClock, left: timedelta) -> None:
     kind = _kind(row)
-    hours = int(left.total_seconds() // 3600)
+    hours = hours_left(left)
     params: dict[str, Param] = {"company": Typed(deal.company),
                                "due": due_param(row.kind, row.due_at, batch.zone(deal))}
     names = REMINDER_BUTTONS if kind == "response" else ()
@@ -157,7 +161,7 @@ def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedSte
                                "due": due_param(row.kind, row.due_at, batch.zone(deal))}
     thread = batch.threads.get(deal.id)
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
-        hours = int(left.total_seconds() // 3600)
+        hours = hours_left(left)
         said = Text("reminder.gs_response.thread", params, hours)
         if Audience.THREAD in step.audience and thread is not None:
             batch.outgoing.append(Outgoing(key, ToThread(deal.id), (

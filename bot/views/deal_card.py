@@ -146,12 +146,32 @@ def _overdue(clock: Clock, deal: Deal) -> bool:
         and clock.stopped_at is None and deal.is_open
 
 
+_REPLIES = ("response", "bant", "collaboration")  # what the deal asks while it is open
+
+
+def _shown(clock: Clock, facts: CardFacts) -> bool:
+    """Whether the card lists a clock: a running one, and a breached one while it still
+    counts. A closed deal asks for no reply (its POI and onboarding clocks go on); a BANT
+    prompt's breach shows until the partner shares BANT or a newer prompt replaces it."""
+    deal = facts.deal
+    if clock.kind in _REPLIES and not deal.is_open:
+        return False
+    if clock.state is ClockState.RUNNING:
+        return True
+    if clock.state is not ClockState.BREACHED or clock.kind == "collaboration":
+        return False
+    if clock.owed_by is Party.GS:
+        return _overdue(clock, deal)
+    if clock.kind == "bant":
+        newest = max((c.id for c in facts.clocks if c.kind == "bant"), default=clock.id)
+        return clock.stopped_at is None and clock.id == newest
+    return True
+
+
 def _clocks_text(facts: CardFacts, lang: str, when: When) -> str:
     # an offer not answered in time lapsed (the decision line says so): it is not a breach;
     # a GS's breached reply is flagged while overdue, and stops when the reply comes
-    shown = [c for c in facts.clocks if c.state is ClockState.RUNNING
-             or (c.state is ClockState.BREACHED and c.kind != "collaboration"
-                 and (c.owed_by is not Party.GS or _overdue(c, facts.deal)))]
+    shown = [c for c in facts.clocks if _shown(c, facts)]
     if not shown:
         return t("deals.card.no_clocks", lang)
     lines = []

@@ -108,6 +108,7 @@ class World:
     extension: int
     discount: int
     dead: int  # an outbox message given up on
+    won: int = 0  # a won deal whose onboarding clock runs
 
     def version(self, deal_id: int) -> int:
         with self.harness.services.uow() as uow:
@@ -182,8 +183,15 @@ def world(harness: Harness, clock: FakeClock, slack: FakeSlack) -> World:
         assert dead is not None
         dead.state, dead.attempts = OutboxState.DEAD, 8
         uow.session.flush()
+        won = _deal(uow, domain="matrix-won.co.jp", company="Matrix Won KK",
+                    status=DealStatus.WON, motion=Motion.PARTNER_SOURCED,
+                    registered_by=aiko.id, thread_ts="1763700000.000104",
+                    org=sakura.id, gs=hiro.id, now=now)
+        won.subscription_start = now.date() - timedelta(days=1)
+        start_clock(uow, services.regions, won, kind="onboarding", owed_by=Party.PARTNER,
+                    at=now)
         made = World(harness, clock, registered.id, offered.id, accepted.id, extension.id,
-                     discount.id, dead.id)
+                     discount.id, dead.id, won.id)
         uow.commit()
     clock.now = now + timedelta(minutes=5)
     return made
@@ -325,6 +333,18 @@ def _poi_saved(world: World, who: Who) -> bool:
     return bool(world.read(lambda session: session.scalar(select(Poi.id).where(
         Poi.deal_id == world.accepted, Poi.status == PoiStatus.SIGNED,
         Poi.recorded_by_id == world.person(who.user)))))
+
+
+def _onboarding(world: World, who: Who, ok: bool, before: int) -> None:
+    del ok, before
+    command(world, who, "/deal", f"onboarding #{world.won} started")
+
+
+def _onboarding_started(world: World, who: Who) -> bool:
+    del who
+    return bool(world.read(lambda session: session.scalar(select(Clock.id).where(
+        Clock.deal_id == world.won, Clock.kind == "onboarding",
+        Clock.state == ClockState.MET))))
 
 
 def _ooo(world: World, who: Who, ok: bool, before: int) -> None:
@@ -561,6 +581,7 @@ ACTS: dict[str, Act] = {
                         _status_is("offered", DealStatus.ACCEPTED)),
     "update_bant": Act(Action.UPDATE_BANT, True, _bant, _bant_saved),
     "record_poi": Act(Action.UPDATE_POI, True, _poi, _poi_saved),
+    "record_onboarding": Act(Action.RECORD_ONBOARDING, True, _onboarding, _onboarding_started),
     "register_ooo": Act(Action.REGISTER_ABSENCE, False, _ooo, _ooo_saved),
     "request_extension": Act(Action.REQUEST_EXTENSION, True, _extend, _extension_filed,
                              grants=Action.GRANT_EXTENSION),

@@ -260,8 +260,9 @@ def test_the_offer_lapses_after_72_hours_and_both_are_told(harness: Harness,
     assert any("失効" in str(m["text"]) for m in dms(harness.slack, HIRO))
     thread = card(harness, deal_id)["ts"]
     assert posts(harness.slack, CHANNEL, thread_ts=thread, key=f"{key}:lapse"), told
+    # an offer not answered lapses: not a breach on the partner's record
     assert [c.state for c in clocks_of(services, deal_id, "collaboration")] == \
-        [ClockState.BREACHED]
+        [ClockState.LAPSED]
     _no_doubles(harness.slack)
 
 
@@ -387,12 +388,16 @@ def test_an_extension_moves_the_next_reminder(services: Services, client: WebCli
     assert notice.ok, notice
     extended = partner_clock(services, deal.id)
     assert extended.due_at == utc(2025, 12, 5, 2, 0)           # Fri 11:00 in Tokyo
-    # the old 4-hour reminder and the old breach come and go: nothing is sent
-    for instant in (utc(2025, 12, 3, 22, 0), utc(2025, 12, 4, 2, 0)):
-        clock.now = instant
-        assert sweep(services).acted == 0
+    # the old 4-hour reminder and the old breach come and go: nothing is sent; the steps are
+    # planned again from the new due time (keyed by the extension): 24 hours before it, the
+    # thread is reminded of the new time
+    clock.now = utc(2025, 12, 3, 22, 0)
+    assert sweep(services).acted == 0
+    clock.now = utc(2025, 12, 4, 2, 0)
+    assert sweep(services).acted == 1
     deliver_all(services, client)
     assert not [k for k in posted(slack) if k.startswith(f"{key}:remind_4h")]
+    assert posted(slack)[f"{key}:remind_24h:ext1"] == 1
     # the 4-hour reminder moved to 4 business hours before the new due time
     clock.now = utc(2025, 12, 4, 22, 0) - timedelta(seconds=1)
     assert sweep(services).acted == 0
@@ -402,11 +407,12 @@ def test_an_extension_moves_the_next_reminder(services: Services, client: WebCli
     [direct] = [m for m in dms(slack, AIKO) if f"{key}:remind_4h" in str(m.get("metadata"))]
     # a direct message shows the new due time in the reader's own zone (Fri 11:00 in Tokyo)
     assert "12月5日(金) 11:00" in str(direct["text"])
+    assert "営業日のみを数えて残り4時間" in str(direct["text"])
     clock.now = extended.due_at
     assert sweep(services).breaches == 1
     deliver_all(services, client)
     counts = posted(slack)
-    assert counts[f"{key}:breach"] == 1 and counts[f"{key}:remind_24h"] == 1
+    assert counts[f"{key}:breach:ext1"] == 1 and counts[f"{key}:remind_24h"] == 1
     assert all(n == 1 for n in counts.values())
 
 

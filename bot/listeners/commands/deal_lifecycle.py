@@ -1,4 +1,4 @@
-"""`/deal` subcommands of a deal's life: register, offer, status, close, remove, poi.
+"""`/deal` subcommands of a deal's life: register, offer, status, close, remove, poi, onboarding.
 
     /deal register                                   a modal (partners)
     /deal offer                                      a modal (GSs, admins)
@@ -6,6 +6,7 @@
     /deal close won|lost [deal]                      GSs, admins
     /deal remove [deal] <reason>                     GSs, admins; the partner is told the reason
     /deal poi [deal] signed|sent|rejected [date] [onboarding] [link]
+    /deal onboarding [deal] started [date]           onboarding began (today by default)
 
 In a deal's thread the deal is that thread's; elsewhere its number names it (`12` or `#12`).
 The arguments are read by `bot.syntax.deal`.
@@ -20,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 from bot.listeners.commands.subcommand import Subcommand
 from bot.listeners.common import say_private, say_usage
 from bot.messages import Refused
-from bot.syntax import UsageError, parse_close, parse_poi, parse_status
+from bot.syntax import UsageError, parse_close, parse_onboarding, parse_poi, parse_status
 from bot.syntax.tokens import split_ref
 from bot.usecases.closing import CloseDeal, RecordPoi, RemovePartner, close_deal, record_poi, remove_partner
 from bot.usecases.deal_queries import OpenDealForm, ShowDeal, deal_form, deal_summary
 from bot.usecases.deal_support import DealDone, DealRef
+from bot.usecases.onboarding import RecordOnboarding, record_onboarding
 from bot.views.deal_answers import reply_text, status_answer
 from bot.views.deal_modals import metadata, offer_modal, register_modal
 from storage.models import PoiStatus
@@ -98,6 +100,12 @@ def _poi(request: _Request, rest: str) -> DealDone:
         names_partner_onboarding=args.names_partner_onboarding, url=args.url))
 
 
+def _onboarding(request: _Request, rest: str) -> DealDone:
+    args = parse_onboarding(rest, request.actor.tz, request.services.now())
+    return record_onboarding(request.services, request.actor, RecordOnboarding(
+        request.deal(args.ref), args.started_on))
+
+
 def open_register(services: Services, actor: Actor, client: Any, trigger_id: str, respond: Any,
                   *, domain: str | None = None, source: dict[str, Any] | None = None) -> None:
     """Open the registration modal (pre-filled with `domain`), or say why not."""
@@ -140,3 +148,4 @@ def subcommands(table: dict[str, Subcommand]) -> None:
     table["close"] = Subcommand(_run(_close))
     table["remove"] = Subcommand(_run(_remove))
     table["poi"] = Subcommand(_run(_poi))
+    table["onboarding"] = Subcommand(_run(_onboarding))

@@ -28,14 +28,14 @@ from bot.usecases.audience import NoThreadYet, destination
 from bot.usecases.bant import BantFields, RecordBant, record_bant
 from bot.usecases.breaches import DismissBreach, dismiss_breach
 from bot.usecases.cards import card_facts
-from bot.usecases.clock_store import RESPONSE, rebuild
+from bot.usecases.clock_store import BANT, RESPONSE, rebuild
 from bot.usecases.closing import CloseDeal, RecordPoi, close_deal, record_poi
 from bot.usecases.closures import ChangeClosure, change_closure
 from bot.usecases.deal_support import DealRef
 from bot.usecases.extensions import FileExtension, file_extension
 from bot.usecases.mentions import AskMention, answer_mention
 from bot.usecases.offers import AnswerOffer, OfferDeal, answer_offer, offer_deal
-from bot.usecases.periodic import ensure_clocks
+from bot.usecases.periodic import bant_prompts, ensure_clocks
 from bot.usecases.response_clocks import ThreadMessage, on_thread_message
 from bot.usecases.sweep import sweep
 from bot.views.deal_card import card_blocks, card_viewer
@@ -121,6 +121,7 @@ class DealLife(RuleBasedStateMachine):
     @rule()
     def morning_jobs(self) -> None:
         ensure_clocks(self.world.services)
+        bant_prompts(self.world.services, "JP")  # a business day's prompts (else nothing)
 
     @rule(start_in=st.sampled_from([0, 5, 30]), days=st.integers(1, 5),
           delegate=st.sampled_from([None, "ren"]))
@@ -208,6 +209,9 @@ class DealLife(RuleBasedStateMachine):
         with suppress(Refused):
             record_bant(self.world.services, self.world.actor("aiko"), RecordBant(
                 self.deal.id, BantFields("1M JPY", "CMO", "CRM", "Q1", expected_close=close)))
+            # the partner's update answers every BANT prompt (none runs, none stays overdue)
+            assert not [c for c in self._clocks() if c.kind == BANT and c.stopped_at is None
+                        and c.state in (ClockState.RUNNING, ClockState.BREACHED)]
 
     @rule(signed=st.booleans())
     def poi(self, signed: bool) -> None:
@@ -245,6 +249,8 @@ class DealLife(RuleBasedStateMachine):
                        if c.state is ClockState.RUNNING and c.kind == RESPONSE
                        and c.owed_by is side]
             assert len(running) <= 1, f"{side}: {len(running)} running reply clocks"
+        prompts = [c for c in self._clocks() if c.state is ClockState.RUNNING and c.kind == BANT]
+        assert len(prompts) <= 1, f"{len(prompts)} BANT clocks running"
 
     @invariant()
     def as_the_deal_shows_it(self) -> None:
@@ -372,7 +378,7 @@ class DealLife(RuleBasedStateMachine):
         status = self._status(self.deal.id)
         if status in (DealStatus.WON, DealStatus.LOST):
             running = [c for c in self._clocks()
-                       if c.state is ClockState.RUNNING and c.kind == RESPONSE]
+                       if c.state is ClockState.RUNNING and c.kind in (RESPONSE, BANT)]
             assert not running, "a closed deal still runs a reply clock"
 
     @invariant()

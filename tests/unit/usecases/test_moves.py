@@ -80,22 +80,41 @@ def test_extending_the_breached_clock_excuses_it_and_leaves_the_newer_clock(worl
         DealRef(deal.id), "customer holiday", extra=DAY, clock_id=breached.id))
     assert reply.ok
     rows = {c.id: c for c in clocks(world, deal, Party.PARTNER)}
-    assert rows[breached.id].state is ClockState.RUNNING  # the breached one runs again
     assert rows[breached.id].due_at == before + DAY
-    assert rows[breached.id].next_action_at is not None
-    assert rows[newer.id].due_at == newer_due  # the newer one is untouched
+    assert rows[newer.id].due_at == newer_due  # the newer one is not moved
+    # one reply answers both: one clock runs, the one due later (here the newer message's)
+    assert newer_due > before + DAY
+    assert rows[breached.id].state is ClockState.CANCELLED  # excused, not running twice
+    assert rows[newer.id].state is ClockState.RUNNING
     assert _breaches(world) == []  # off the partner's record
     [moved] = _notices(world, "moves.moved")
     assert moved.to == ToThread(deal.id)
     assert moved.lines[0].params["before"] == before
     assert moved.lines[0].params["after"] == before + DAY
     [excused] = _notices(world, "moves.excused_running")
-    assert excused.lines[0].params["due"] == before + DAY
+    assert excused.lines[0].params["due"] == newer_due  # when the one reply is due now
     assert deal.id in world.refreshed  # type: ignore[attr-defined]
-    # the sweep now reminds and breaches it again only at its new due time
+    # the sweep breaches only the running clock, at its due time
     world.clock.now = before + DAY + timedelta(hours=1)
+    assert sweep(world.services).breaches == 0
+    world.clock.now = newer_due + timedelta(hours=1)
     assert sweep(world.services).breaches == 1
-    assert [b.clock_id for b in _breaches(world)] == [breached.id]
+    assert [b.clock_id for b in _breaches(world)] == [newer.id]
+
+
+def test_a_revived_clock_due_after_the_newer_one_runs_alone(world: World) -> None:
+    """One reply answers both of the partner's clocks: extended past the newer clock's due
+    time, the breached one runs and the newer one is cancelled (never two running)."""
+    deal = world.deal()
+    breached = _breach(world, deal)
+    say(world, deal, "hiro")
+    [newer] = [c for c in clocks(world, deal, Party.PARTNER) if c.state is ClockState.RUNNING]
+    file_extension(world.services, world.actor("hiro"), FileExtension(
+        DealRef(deal.id), "customer holiday", extra=5 * DAY, clock_id=breached.id))
+    rows = {c.id: c for c in clocks(world, deal, Party.PARTNER)}
+    assert rows[breached.id].due_at > newer.due_at
+    assert [c.id for c in rows.values() if c.state is ClockState.RUNNING] == [breached.id]
+    assert rows[newer.id].state is ClockState.CANCELLED
 
 
 def test_a_reply_before_the_new_due_time_makes_the_breached_clock_met(world: World) -> None:
@@ -211,3 +230,66 @@ def test_a_moved_due_time_reads_in_each_readers_language_and_zone(reason: str) -
         line, Reader("en", ZoneInfo("America/New_York")))
     words = re.sub(r"<[^>]*>|:[a-z_]+:", "", japanese)
     assert not re.search(r"[A-Za-z]{3,}", words), words  # no English word (GS is a name)
+
+
+def _steps(world: World, clock_id: int) -> list[tuple[str, str]]:
+    """The sweep's messages about one clock: (outbox key, first text key), in order."""
+    return [(m.key, m.lines[0].key) for m in world.queued()
+            if m.key.startswith(f"clock:{clock_id}:")]
+
+
+def test_an_extended_breached_clock_reminds_and_breaches_again_never_silently(world: World
+                                                                            ) -> None:
+    """Finding 1 (issue 11): the re-armed clock is reminded from its new due time and posts one
+    breach notice (with its buttons) when it breaches again; its steps were taken once before,
+    so their messages must not be swallowed as repeats."""
+    deal = world.deal()
+    breached = _breach(world, deal)
+    before = _steps(world, breached.id)
+    first_due = breached.due_at
+    world.clock.now = utc(2025, 12, 3, 2)  # Wed 11:00 JST: extended by 48 business hours
+    file_extension(world.services, world.actor("hiro"), FileExtension(
+        DealRef(deal.id), "customer holiday", extra=2 * DAY, clock_id=breached.id))
+    [row] = [c for c in clocks(world, deal, Party.PARTNER) if c.id == breached.id]
+    due = row.due_at
+    assert row.state is ClockState.RUNNING and due == first_due + 2 * DAY
+    for at, expected in ((due - DAY, "reminder.response.thread"),
+                         (due - timedelta(hours=4), "reminder.response.dm"),
+                         (due, "reminder.mention")):  # the breach notice, to the GS
+        world.clock.now = at + timedelta(minutes=1)
+        sweep(world.services)
+        new = _steps(world, breached.id)[len(before):]
+        assert [k for _, k in new][-1:] == [expected], (at, new)
+        before = _steps(world, breached.id)
+    [notice] = [m for m in world.queued() if m.key == before[-1][0]]
+    assert notice.to == ToThread(deal.id)
+    assert [b.action_id for b in notice.buttons] == list(BREACH_BUTTONS)
+    world.clock.now = due + DAY
+    sweep(world.services)
+    assert len(_steps(world, breached.id)) == len(before)  # exactly one notice
+    assert [b.clock_id for b in _breaches(world)] == [breached.id]
+
+
+def test_a_running_clock_extended_after_its_24h_reminder_is_reminded_from_its_new_due(
+        world: World) -> None:
+    """An extension on a running clock re-plans its steps from the new due time: the 24-hour
+    reminder of the new due time comes (it says the new time), then the 4-hour one, then one
+    breach notice."""
+    deal = world.deal()
+    say(world, deal, "hiro")  # Mon 09:00 JST, due Wed 09:00
+    [row] = clocks(world, deal, Party.PARTNER)
+    world.clock.now = row.due_at - DAY + timedelta(minutes=1)
+    sweep(world.services)
+    assert [k for _, k in _steps(world, row.id)] == ["reminder.response.thread"]
+    file_extension(world.services, world.actor("hiro"), FileExtension(
+        DealRef(deal.id), "customer travelling", extra=2 * DAY))
+    [row] = clocks(world, deal, Party.PARTNER)
+    due = row.due_at
+    for at in (due - DAY, due - timedelta(hours=4), due):
+        world.clock.now = at + timedelta(minutes=1)
+        sweep(world.services)
+    assert [k for _, k in _steps(world, row.id)] == [
+        "reminder.response.thread", "reminder.response.thread", "reminder.response.dm",
+        "reminder.mention"]
+    reminded = [m for m in world.queued() if m.key.startswith(f"clock:{row.id}:")][1]
+    assert reminded.lines[0].params["due"] == due

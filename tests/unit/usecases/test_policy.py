@@ -32,6 +32,7 @@ MAY: dict[Action, tuple[str, ...]] = {
     A.OFFER_DEAL: STAFF, A.DECIDE_REGISTRATION: STAFF, A.GRANT_EXTENSION: STAFF,
     A.APPROVE_DISCOUNT: STAFF, A.CLOSE_DEAL: STAFF, A.REMOVE_PARTNER: STAFF,
     A.DISMISS_BREACH: STAFF, A.CHANGE_CALENDAR: ("admin",), A.RETRY_MESSAGE: ("admin",),
+    A.RECORD_ONBOARDING: WORKERS,
 }
 WHO = {"own_partner": "aiko", "other_partner": "dana", "gs": "hiro", "pdm": "ken",
        "admin": "ada"}

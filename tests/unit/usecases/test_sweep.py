@@ -140,3 +140,22 @@ def test_a_clock_of_a_closed_deal_is_cancelled_silently() -> None:
     assert sweep(world.services).acted == 0
     assert world.store.rows(Clock)[0].state is ClockState.CANCELLED
     assert world.queued() == []
+
+
+def test_reminders_say_the_hours_left_without_undercounting() -> None:
+    """Finding 8 (issue 11): a sweep a minute (or a few) after a step still says 24 business
+    hours at the 24-hour reminder and 4 at the 4-hour one, in the thread, the DM and the
+    stand-in's DM alike; the count is the nearest whole hour."""
+    for late in (timedelta(0), timedelta(minutes=1), timedelta(minutes=20)):
+        world = World.make(now=START)
+        deal = world.deal()
+        row = running_clock(world, deal.id, started=START)
+        said: list[int | None] = []
+        for step in steps(world, row):
+            if step.action is Action.BREACH:
+                continue
+            world.clock.now = step.at + late
+            sweep(world.services)
+            said += [m.lines[0].count for m in world.queued()
+                     if m.key.startswith(f"clock:{row.id}:{step.key}")]
+        assert said == [24, 4], (late, said)
