@@ -174,10 +174,13 @@ def pdm_digests(services: Services) -> PeriodicReport:
             late = sum(1 for c in replies if c.stopped_at and c.stopped_at > c.due_at)
             hours = sorted((c.stopped_at - c.started_at).total_seconds() / 3600
                            for c in replies if c.stopped_at)
-            median = hours[len(hours) // 2] if hours else 0.0
-            text = Text("digest.pdm", {"partner": Typed(org.name), "replies": len(replies),
-                                       "late": late, "median": f"{median:.1f}",
-                                       "breaches": uow.breaches.count_since(org.id, since)})
+            # no median of no replies: "no replies" rather than "median 0.0 hours"
+            answered = Text("digest.pdm.replies", {
+                "late": late, "median": f"{hours[len(hours) // 2]:.1f}"}, len(replies)) \
+                if hours else Text("digest.pdm.no_replies")
+            breaches = uow.breaches.count_since(org.id, since)
+            text = Text("digest.pdm", {"partner": Typed(org.name), "replies": answered,
+                                       "breaches": Text("digest.pdm.breaches", {}, breaches)})
             # GSs' breaches on this partner's deals: told apart, never on the partner's record
             gs_breaches = len(uow.breaches.of_gs(since, org_id=org.id, limit=1000))
             lines = (text, Text("digest.pdm_gs", {"partner": Typed(org.name)}, gs_breaches)) \
