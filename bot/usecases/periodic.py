@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, queue
+from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, due_param, queue
 from bot.usecases.clock_store import BANT, escalates, recompute, start_clock
 from bot.usecases.sweep_messages import buttons
 from rules.vocabulary import Role
@@ -121,6 +121,7 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
     now = services.now()
     calendar = services.regions.calendar(region)
     today = calendar.local_date(now)
+    zone = calendar.spec.timezone  # a POI or onboarding clock ends at midnight there
     if not calendar.is_business_day(today):
         return report  # business mornings only: not on a public holiday or a closure
     with services.uow(actor="scheduler") as uow:
@@ -142,12 +143,13 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
                 lines.append(Text("digest.gs.head", {}, len(items)))
                 lines.extend(Text("digest.gs.line", {
                     "company": Typed(deal.company), "kind": _digest_kind(clock),
-                    "due": clock.due_at}) for clock, deal in items)
+                    "due": due_param(clock.kind, clock.due_at, zone)}) for clock, deal in items)
             late = overdue.get(gs_id, [])
             if late:
                 lines.append(Text("digest.gs.overdue", {}, len(late)))
                 lines.extend(Text("digest.gs.overdue_line", {
-                    "company": Typed(deal.company), "due": clock.due_at}) for clock, deal in late)
+                    "company": Typed(deal.company),
+                    "due": due_param(clock.kind, clock.due_at, zone)}) for clock, deal in late)
             breached = len(uow.breaches.of_gs(now - GS_BREACH_WINDOW, gs_id=gs.id, limit=1000))
             if breached:
                 lines.append(Text("digest.gs.breaches", {}, breached))

@@ -102,6 +102,7 @@ class DealTimeline:
     region: str
     messages: tuple[TimelineMessage, ...]
     clocks: tuple[ClockEvidence, ...]
+    zone: str = "UTC"  # the region's: a POI or onboarding clock is due at the end of a day there
 
 
 def deal_timeline(services: Services, actor: Actor, command: ShowTimeline) -> DealTimeline:
@@ -112,7 +113,8 @@ def deal_timeline(services: Services, actor: Actor, command: ShowTimeline) -> De
         require(actor, Action.VIEW_DEAL, deal)
         now = services.now()
         return DealTimeline(deal.id, deal.company, deal.region_code,
-                            _messages(uow, deal), _clocks(services, uow, deal, actor.lang, now))
+                            _messages(uow, deal), _clocks(services, uow, deal, actor.lang, now),
+                            services.regions.calendar(deal.region_code).spec.timezone)
 
 
 def _messages(uow: AbstractUnitOfWork, deal: Deal) -> tuple[TimelineMessage, ...]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.messages import Reader, Text
+from bot.messages import Reader, Text, due_param
 from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, render_text
 from rules.answers import Viewer, render_reason
 
@@ -49,11 +49,12 @@ def _day_off(day: DayOff) -> Text:
     return Text("timeline.day_off.weekend", {"day": day.day})
 
 
-def _clock(clock: ClockEvidence, reader: Reader, viewer: Viewer) -> list[str]:
+def _clock(clock: ClockEvidence, zone: str, reader: Reader, viewer: Viewer) -> list[str]:
     lines = [render_text(Text("timeline.clock", {
         "kind": Text(f"deals.clock.{clock.kind}"),
         "owed_by": Text(f"deals.party.{clock.owed_by.value}"),
-        "start": clock.started_at, "due": clock.due_at, "outcome": _outcome(clock)}), reader)]
+        "start": clock.started_at, "due": due_param(clock.kind, clock.due_at, zone),
+        "outcome": _outcome(clock)}), reader)]
     for reason in clock.reasons:
         lines.append(render_text(Text("timeline.why", {
             "reason": render_reason(reason, reader.lang, viewer, reader.tz)}), reader))
@@ -71,7 +72,7 @@ def timeline_lines(timeline: DealTimeline, lang: str, tz: tzinfo, viewer: Viewer
     if not timeline.messages:
         lines.append(render_text(Text("timeline.no_messages"), reader))
     for clock in timeline.clocks:
-        lines.extend(_clock(clock, reader, viewer))
+        lines.extend(_clock(clock, timeline.zone, reader, viewer))
     if not timeline.clocks:
         lines.append(render_text(Text("timeline.no_clocks"), reader))
     return [clip(line, SECTION_TEXT) for line in lines]

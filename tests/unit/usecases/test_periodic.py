@@ -3,11 +3,11 @@ through `bot.usecases.clock_store`, covered by the reliability tests)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.messages import Reader, Text, ToPerson, Typed
-from bot.usecases.periodic import gs_digests, pdm_digests
+from bot.messages import EndOfDay, Reader, Text, ToPerson, Typed
+from bot.usecases.periodic import ensure_clocks, gs_digests, pdm_digests
 from bot.views.text import render_text
 from storage.models import Breach, Clock, ClockState
 
@@ -67,3 +67,14 @@ def test_each_pdm_gets_a_weekly_summary_per_partner() -> None:
     assert "0 breaches" in render_text(other.lines[0], Reader("en", ZoneInfo("UTC")))
     assert pdm_digests(world.services).digests == 0  # once a week
     assert len(world.store.rows(Clock)) == 1
+
+
+def test_a_gs_digest_shows_a_poi_clock_due_at_the_end_of_its_day() -> None:
+    world = World.make(now=MONDAY)
+    world.deal(expected_close=date(2025, 12, 26))
+    assert ensure_clocks(world.services).clocks == 1
+    assert gs_digests(world.services, "JP").digests == 1
+    [digest] = world.queued()
+    assert digest.lines[1].params["due"] == EndOfDay(utc(2025, 12, 26, 15), "Asia/Tokyo")
+    shown = render_text(digest.lines[1], Reader("en", ZoneInfo("Asia/Tokyo")))
+    assert "the end of Fri 26 Dec" in shown

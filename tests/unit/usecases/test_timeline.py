@@ -11,6 +11,7 @@ import pytest
 
 from bot.messages import Refused
 from bot.usecases.deal_support import DealRef
+from bot.usecases.periodic import ensure_clocks
 from bot.usecases.timeline import (
     DayOff,
     DealTimeline,
@@ -144,3 +145,16 @@ def test_a_long_history_is_clipped_with_a_note(world: World) -> None:
     short = DealTimeline(1, "Hinode Foods KK", "JP", messages[:3], ())
     assert [b["type"] for b in timeline_answer(short, "en", ZoneInfo("UTC"),
                                                world.actor("hiro").viewer)[1]] == ["section"]
+
+
+def test_a_poi_clock_is_due_at_the_end_of_the_close_date(world: World) -> None:
+    world.clock.now = utc(2025, 12, 1, 0)
+    deal = world.deal(expected_close=date(2025, 12, 26))
+    assert ensure_clocks(world.services).clocks == 1
+    timeline = _show(world, "hiro", deal.id)
+    text = "\n".join(timeline_lines(timeline, "en", ZoneInfo("Asia/Tokyo"),
+                                    world.actor("hiro").viewer))
+    assert "the end of Fri 26 Dec" in text and "Dec 27" not in text
+    ja = "\n".join(timeline_lines(timeline, "ja", ZoneInfo("Asia/Tokyo"),
+                                  world.actor("hiro").viewer))
+    assert "12月26日(金)終了時" in ja
