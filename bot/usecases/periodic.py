@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, queue
+from bot.messages import Outgoing, Text, ToPerson, ToThread, Typed, due_param, queue
 from bot.usecases.clock_store import BANT, escalates, recompute, start_clock
 from bot.usecases.sweep_messages import buttons
 from rules.vocabulary import Role
@@ -145,6 +145,7 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
     now = services.now()
     calendar = services.regions.calendar(region)
     today = calendar.local_date(now)
+    zone = calendar.spec.timezone  # a POI or onboarding clock ends at midnight there
     if not calendar.is_business_day(today):
         return report  # business mornings only: not on a public holiday or a closure
     with services.uow(actor="scheduler") as uow:
@@ -166,12 +167,13 @@ def gs_digests(services: Services, region: str) -> PeriodicReport:
                 lines.append(Text("digest.gs.head", {}, len(items)))
                 lines.extend(Text("digest.gs.line", {
                     "company": Typed(deal.company), "kind": _digest_kind(clock),
-                    "due": clock.due_at}) for clock, deal in items)
+                    "due": due_param(clock.kind, clock.due_at, zone)}) for clock, deal in items)
             late = overdue.get(gs_id, [])
             if late:
                 lines.append(Text("digest.gs.overdue", {}, len(late)))
                 lines.extend(Text("digest.gs.overdue_line", {
-                    "company": Typed(deal.company), "due": clock.due_at}) for clock, deal in late)
+                    "company": Typed(deal.company),
+                    "due": due_param(clock.kind, clock.due_at, zone)}) for clock, deal in late)
             breached = len(uow.breaches.of_gs(now - GS_BREACH_WINDOW, gs_id=gs.id, limit=1000))
             if breached:
                 lines.append(Text("digest.gs.breaches", {}, breached))
@@ -198,10 +200,13 @@ def pdm_digests(services: Services) -> PeriodicReport:
             late = sum(1 for c in replies if c.stopped_at and c.stopped_at > c.due_at)
             hours = sorted((c.stopped_at - c.started_at).total_seconds() / 3600
                            for c in replies if c.stopped_at)
-            median = hours[len(hours) // 2] if hours else 0.0
-            text = Text("digest.pdm", {"partner": Typed(org.name), "replies": len(replies),
-                                       "late": late, "median": f"{median:.1f}",
-                                       "breaches": uow.breaches.count_since(org.id, since)})
+            # no median of no replies: "no replies" rather than "median 0.0 hours"
+            answered = Text("digest.pdm.replies", {
+                "late": late, "median": f"{hours[len(hours) // 2]:.1f}"}, len(replies)) \
+                if hours else Text("digest.pdm.no_replies")
+            breaches = uow.breaches.count_since(org.id, since)
+            text = Text("digest.pdm", {"partner": Typed(org.name), "replies": answered,
+                                       "breaches": Text("digest.pdm.breaches", {}, breaches)})
             # GSs' breaches on this partner's deals: told apart, never on the partner's record
             gs_breaches = len(uow.breaches.of_gs(since, org_id=org.id, limit=1000))
             lines = (text, Text("digest.pdm_gs", {"partner": Typed(org.name)}, gs_breaches)) \

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 from bot.messages import queue_many
 from bot.usecases.cards import refresh_card
 from bot.usecases.sweep_batch import Batch, load_batch
-from bot.usecases.sweep_messages import DIGEST_THRESHOLD, act, digests, pdm_notices
+from bot.usecases.sweep_messages import (
+    DIGEST_THRESHOLD,
+    PDM_LISTED,
+    act,
+    digests,
+    pdm_notices,
+)
 from rules.clocks import remaining
 from rules.escalation import Action, plan, taken
 from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus, Party
@@ -127,7 +133,9 @@ def _write(uow: AbstractUnitOfWork, batch: Batch, *, now: datetime, report: Swee
         # a PDM hears when one of their partners reaches 3 breaches in 90 days
         counts = uow.breaches.counts_since({int(str(b["partner_org_id"])) for b in batch.breaches
                                             if b["owed_by"] is Party.PARTNER}, now - PDM_WINDOW)
-        pdm_notices(batch, counts, PDM_BREACH_THRESHOLD, now)
+        listed = {org_id: uow.breaches.recent(now - PDM_WINDOW, org_id=org_id, limit=PDM_LISTED)
+                  for org_id, count in counts.items() if count >= PDM_BREACH_THRESHOLD}
+        pdm_notices(batch, counts, PDM_BREACH_THRESHOLD, now, listed)
     if batch.outgoing:
         report.messages += queue_many(uow, batch.outgoing, at=now)
 

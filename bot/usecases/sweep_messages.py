@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.messages import (
     Button,
@@ -26,10 +27,10 @@ from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.clocks import hours_left
 from rules.escalation import Action, Audience, PlannedStep
-from storage.models import Clock, Deal, Party, Person
+from storage.models import Breach, Clock, Deal, Party, Person
 
 __all__ = ["BREACH_BUTTONS", "DIGEST_LINES", "DIGEST_THRESHOLD", "GS_BREACH_BUTTONS",
-           "REMINDER_BUTTONS", "act", "digests", "pdm_notices"]
+           "PDM_LISTED", "REMINDER_BUTTONS", "act", "digests", "pdm_notices"]
 
 DIGEST_THRESHOLD = 5
 # Slack refuses a section over 3,000 characters: a digest goes out in parts of 20 lines, each
@@ -227,9 +228,14 @@ def _digest(group: str, channel: str, lang: str,
                     deal_id=part[0][1].id)
 
 
-def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: datetime) -> None:
+PDM_LISTED = 5  # the breaches a PDM's notice lists, newest first
+
+
+def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: datetime,
+                listed: dict[int, Sequence[tuple[Breach, str | None]]]) -> None:
     """A PDM hears when one of their partners reaches `threshold` breaches (`counts`, in the
-    window): one notice per organisation, however many breaches at once."""
+    window): one notice per organisation, however many breaches at once, listing the newest
+    `PDM_LISTED` of them (`listed`) so the PDM can act without looking them up."""
     latest: dict[int, int] = {}
     for breach in batch.breaches:
         if breach["owed_by"] is not Party.PARTNER:
@@ -242,6 +248,14 @@ def pdm_notices(batch: Batch, counts: dict[int, int], threshold: int, at: dateti
         pdm = batch.person(org.pdm_id) if org is not None else None
         if org is None or pdm is None or count < threshold:
             continue
+        zone = ZoneInfo(pdm.timezone)
+        lines = tuple(Text(
+            "reminder.pdm_breach_line" if row.deal_id is not None
+            else "reminder.pdm_breach_line_no_deal", {
+                "date": row.occurred_at.astimezone(zone).date(), "deal": row.deal_id,
+                "company": Typed(company or ""),
+                "kind": Text(f"reminder.pdm_breach_kind.{row.kind}")})
+            for row, company in listed.get(org_id, ())[:PDM_LISTED])
         batch.outgoing.append(Outgoing(
             f"pdm:{org.id}:breach:{clock_id}", ToPerson(pdm.id),
-            (Text("reminder.pdm_breaches", {"partner": Typed(org.name)}, count),), at=at))
+            (Text("reminder.pdm_breaches", {"partner": Typed(org.name)}, count), *lines), at=at))

@@ -22,6 +22,7 @@ from bot.usecases.deal_support import DealRef, named_deal
 from bot.usecases.policy import require
 from rules.answers import Reason
 from rules.calendars import RegionCalendar
+from rules.clocks import Basis
 from rules.response_clock import reasons_at
 from storage.models import Clock, ClockState, Deal, Party
 
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from bot.services import Services
     from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["ClockEvidence", "DayOff", "DealTimeline", "Outcome", "ShowTimeline", "TimelineMessage",
-           "deal_timeline"]
+__all__ = ["ClockEvidence", "DayOff", "DealTimeline", "Outcome", "ShowTimeline", "TimelineAbsence",
+           "TimelineMessage", "deal_timeline"]
 
 # a day-by-day list is evidence for a clock counted in business time; a 90-day POI clock counts
 # calendar days, and its weekends explain nothing
@@ -91,6 +92,19 @@ class ClockEvidence:
     stopped_at: datetime | None
     days_off: tuple[DayOff, ...]
     reasons: tuple[Reason, ...]   # the rulebook's reasons, true at the time of asking
+    today: date | None = None     # a running clock's local today: later days off are to come
+
+
+@dataclass(frozen=True)
+class TimelineAbsence:
+    """An out of office of someone on the deal (the partner's people, the GS): it moves clocks
+    owed by their side, and its stand-in hears the reminders."""
+
+    person: str
+    side: Party
+    starts_at: datetime
+    ends_at: datetime
+    stand_in: str | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,8 @@ class DealTimeline:
     region: str
     messages: tuple[TimelineMessage, ...]
     clocks: tuple[ClockEvidence, ...]
+    zone: str = "UTC"  # the region's: a POI or onboarding clock is due at the end of a day there
+    absences: tuple[TimelineAbsence, ...] = ()
 
 
 def deal_timeline(services: Services, actor: Actor, command: ShowTimeline) -> DealTimeline:
@@ -111,8 +127,27 @@ def deal_timeline(services: Services, actor: Actor, command: ShowTimeline) -> De
         deal = named_deal(uow, actor, command.deal, usage="timeline")
         require(actor, Action.VIEW_DEAL, deal)
         now = services.now()
+        clocks = _clocks(services, uow, deal, actor.lang, now)
+        since = min((c.started_at for c in clocks), default=now)
         return DealTimeline(deal.id, deal.company, deal.region_code,
-                            _messages(uow, deal), _clocks(services, uow, deal, actor.lang, now))
+                            _messages(uow, deal), clocks,
+                            services.regions.calendar(deal.region_code).spec.timezone,
+                            _absences(uow, deal, since))
+
+
+def _absences(uow: AbstractUnitOfWork, deal: Deal, since: datetime
+              ) -> tuple[TimelineAbsence, ...]:
+    """The absences of the deal's people that end after its first clock started (those before
+    moved nothing), oldest first."""
+    found = uow.absences.of(org_ids=[deal.partner_org_id] if deal.partner_org_id else [],
+                            person_ids=[deal.gs_id] if deal.gs_id else [])
+    wanted = {a.delegate_id for a, _ in found if a.delegate_id is not None}
+    stand_ins = {p.id: p.name for p in uow.directory.people(wanted)} if wanted else {}
+    return tuple(TimelineAbsence(
+        person.name, Party.GS if person.id == deal.gs_id else Party.PARTNER, absence.starts_at,
+        absence.ends_at, stand_ins.get(absence.delegate_id or -1))
+        for absence, person in sorted(found, key=lambda pair: (pair[0].starts_at, pair[0].id))
+        if absence.ends_at > since)
 
 
 def _messages(uow: AbstractUnitOfWork, deal: Deal) -> tuple[TimelineMessage, ...]:
@@ -180,8 +215,14 @@ def _clocks(services: Services, uow: AbstractUnitOfWork, deal: Deal, lang: str, 
         if built is not None:
             clock, calendar = built
             reasons = tuple(r for r in reasons_at(clock, now) if r.key != "clock.due")
-            if clock.business:
-                skipped = days_off(calendar, row.started_at, row.due_at, lang)
+            if clock.business or clock.basis is Basis.BUSINESS_DAYS:
+                # an onboarding clock ends at midnight: its last day is the one before
+                skipped = days_off(calendar, clock.started_at,
+                                   row.due_at - timedelta(microseconds=1), lang)
+            today = calendar.local_date(now) if row.state is ClockState.RUNNING else None
+        else:
+            today = None
         found.append(ClockEvidence(row.id, row.kind, row.owed_by, row.started_at, row.due_at,
-                                   _outcome(row, excused, now), row.stopped_at, skipped, reasons))
+                                   _outcome(row, excused, now), row.stopped_at, skipped, reasons,
+                                   today))
     return tuple(found)

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.messages import Reader, Text
+from bot.messages import Param, Reader, Text, due_param
 from bot.views.text import CONTEXT_TEXT, SECTION_TEXT, clip, render_text
 from rules.answers import Viewer, render_reason
 
 if TYPE_CHECKING:
-    from bot.usecases.timeline import ClockEvidence, DayOff, DealTimeline, TimelineMessage
+    from bot.usecases.timeline import (
+        ClockEvidence,
+        DayOff,
+        DealTimeline,
+        TimelineAbsence,
+        TimelineMessage,
+    )
 
 __all__ = ["MAX_SECTIONS", "timeline_answer", "timeline_lines"]
 
@@ -41,23 +47,36 @@ def _outcome(clock: ClockEvidence) -> Text:
     return Text(f"timeline.outcome.{name}")
 
 
-def _day_off(day: DayOff) -> Text:
+def _day_off(day: DayOff, ahead: bool) -> Text:
+    # a running clock's days off after today are still to come: "will not be counted"
+    prefix = "timeline.day_ahead" if ahead else "timeline.day_off"
     if day.kind == "closure" and not day.name:
-        return Text("timeline.day_off.closure_unnamed", {"day": day.day})
+        return Text(f"{prefix}.closure_unnamed", {"day": day.day})
     if day.kind in ("holiday", "closure"):
-        return Text(f"timeline.day_off.{day.kind}", {"day": day.day, "name": day.name or "-"})
-    return Text("timeline.day_off.weekend", {"day": day.day})
+        return Text(f"{prefix}.{day.kind}", {"day": day.day, "name": day.name or "-"})
+    return Text(f"{prefix}.weekend", {"day": day.day})
 
 
-def _clock(clock: ClockEvidence, reader: Reader, viewer: Viewer) -> list[str]:
+def _absence(item: TimelineAbsence) -> Text:
+    params: dict[str, Param] = {"person": item.person,
+                                "side": Text(f"deals.party.{item.side.value}"),
+                                "start": item.starts_at, "end": item.ends_at}
+    if item.stand_in is None:
+        return Text("timeline.absence", params)
+    return Text("timeline.absence_stand_in", {**params, "stand_in": item.stand_in})
+
+
+def _clock(clock: ClockEvidence, zone: str, reader: Reader, viewer: Viewer) -> list[str]:
     lines = [render_text(Text("timeline.clock", {
         "kind": Text(f"deals.clock.{clock.kind}"),
         "owed_by": Text(f"deals.party.{clock.owed_by.value}"),
-        "start": clock.started_at, "due": clock.due_at, "outcome": _outcome(clock)}), reader)]
+        "start": clock.started_at, "due": due_param(clock.kind, clock.due_at, zone),
+        "outcome": _outcome(clock)}), reader)]
     for reason in clock.reasons:
         lines.append(render_text(Text("timeline.why", {
             "reason": render_reason(reason, reader.lang, viewer, reader.tz)}), reader))
-    lines.extend(render_text(_day_off(day), reader) for day in clock.days_off)
+    lines.extend(render_text(_day_off(day, clock.today is not None and day.day > clock.today),
+                             reader) for day in clock.days_off)
     return lines
 
 
@@ -70,8 +89,11 @@ def timeline_lines(timeline: DealTimeline, lang: str, tz: tzinfo, viewer: Viewer
     lines.extend(render_text(_message(m), reader) for m in timeline.messages)
     if not timeline.messages:
         lines.append(render_text(Text("timeline.no_messages"), reader))
+    if timeline.absences:
+        lines.append(render_text(Text("timeline.absences"), reader))
+        lines.extend(render_text(_absence(a), reader) for a in timeline.absences)
     for clock in timeline.clocks:
-        lines.extend(_clock(clock, reader, viewer))
+        lines.extend(_clock(clock, timeline.zone, reader, viewer))
     if not timeline.clocks:
         lines.append(render_text(Text("timeline.no_clocks"), reader))
     return [clip(line, SECTION_TEXT) for line in lines]

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.messages import Outgoing, Refused, ToChannel, ToPerson, ToThread, Typed
+from bot.messages import Outgoing, Refused, Text, ToChannel, ToPerson, ToThread, Typed
 from bot.usecases.breaches import DismissBreach, dismiss_breach
 from bot.usecases.cards import card_facts
 from bot.usecases.closing import CloseDeal, RemovePartner, close_deal, remove_partner
@@ -255,7 +255,8 @@ def test_the_pdm_digest_tells_gs_breaches_apart(world: World) -> None:
     assert pdm_digests(world.services).digests == 2
     sakura = next(m for m in world.queued() if m.key.startswith("digest:pdm:")
                   and m.lines[0].params["partner"] == Typed("Sakura Digital KK"))
-    assert sakura.lines[0].params["breaches"] == 0  # the partner's record is untouched
+    # the partner's record is untouched
+    assert sakura.lines[0].params["breaches"] == Text("digest.pdm.breaches", {}, 0)
     assert sakura.lines[1].key == "digest.pdm_gs" and sakura.lines[1].count == 1
     northwind = next(m for m in world.queued() if m.key.startswith("digest:pdm:")
                      and m.lines[0].params["partner"] == Typed("Northwind Growth LLC"))

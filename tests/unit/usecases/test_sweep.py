@@ -4,9 +4,11 @@ once, whatever how often the sweep runs."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from bot.messages import ToChannel, ToPerson, ToThread
+from bot.messages import Reader, Text, ToChannel, ToPerson, ToThread, Typed
 from bot.usecases.sweep import sweep
+from bot.views.text import render_text
 from rules.escalation import Action, Audience
 from storage.models import Breach, Clock, ClockState, DealStatus
 
@@ -159,3 +161,38 @@ def test_reminders_say_the_hours_left_without_undercounting() -> None:
             said += [m.lines[0].count for m in world.queued()
                      if m.key.startswith(f"clock:{row.id}:{step.key}")]
         assert said == [24, 4], (late, said)
+
+
+def test_the_pdms_breach_notice_lists_the_breaches_in_their_zone() -> None:
+    world = World.make(now=START)
+    deals = [world.deal(company=f"Co {number}") for number in range(3)]
+    for deal in deals:
+        running_clock(world, deal.id, started=START)
+    world.clock.now = START + timedelta(days=10)
+    sweep(world.services)
+    [notice] = [m for m in world.queued() if m.key.startswith("pdm:")]
+    head, *lines = notice.lines
+    assert head.key == "reminder.pdm_breaches" and head.count == 3
+    assert [line.key for line in lines] == ["reminder.pdm_breach_line"] * 3
+    tokyo = ZoneInfo("Asia/Tokyo")  # Ken's zone
+    breaches = {b.deal_id: b for b in world.store.rows(Breach)}
+    assert {line.params["deal"] for line in lines} == {deal.id for deal in deals}
+    for line in lines:
+        breach = breaches[int(str(line.params["deal"]))]
+        assert line.params["date"] == breach.occurred_at.astimezone(tokyo).date()
+        company = next(d.company for d in deals if d.id == breach.deal_id)
+        assert line.params["company"] == Typed(company)
+        assert line.params["kind"] == Text("reminder.pdm_breach_kind.response")
+    for lang in ("en", "ja"):
+        shown = "\n".join(render_text(line, Reader(lang, tokyo)) for line in notice.lines)
+        assert "Co 0" in shown and f"#{deals[0].id}" in shown and "{" not in shown
+
+
+def test_the_pdms_breach_notice_lists_at_most_five() -> None:
+    world = World.make(now=START)
+    for number in range(7):
+        running_clock(world, world.deal(company=f"Co {number}").id, started=START)
+    world.clock.now = START + timedelta(days=10)
+    sweep(world.services)
+    [notice] = [m for m in world.queued() if m.key.startswith("pdm:")]
+    assert notice.lines[0].count == 7 and len(notice.lines) == 1 + 5

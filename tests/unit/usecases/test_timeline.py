@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.messages import Refused
+from bot.usecases.closures import ChangeClosure, change_closure
 from bot.usecases.deal_support import DealRef
+from bot.usecases.periodic import ensure_clocks
 from bot.usecases.timeline import (
     DayOff,
     DealTimeline,
@@ -21,7 +23,7 @@ from bot.usecases.timeline import (
 )
 from bot.views.text import SECTION_TEXT
 from bot.views.timeline import MAX_SECTIONS, timeline_answer, timeline_lines
-from storage.models import ClockState, Party
+from storage.models import Absence, ClockState, DealStatus, Party
 
 from .followup_world import clocks, say, world
 from .world import World, utc
@@ -144,3 +146,79 @@ def test_a_long_history_is_clipped_with_a_note(world: World) -> None:
     short = DealTimeline(1, "Hinode Foods KK", "JP", messages[:3], ())
     assert [b["type"] for b in timeline_answer(short, "en", ZoneInfo("UTC"),
                                                world.actor("hiro").viewer)[1]] == ["section"]
+
+
+def test_a_poi_clock_is_due_at_the_end_of_the_close_date(world: World) -> None:
+    world.clock.now = utc(2025, 12, 1, 0)
+    deal = world.deal(expected_close=date(2025, 12, 26))
+    assert ensure_clocks(world.services).clocks == 1
+    timeline = _show(world, "hiro", deal.id)
+    text = "\n".join(timeline_lines(timeline, "en", ZoneInfo("Asia/Tokyo"),
+                                    world.actor("hiro").viewer))
+    assert "the end of Fri 26 Dec" in text and "Dec 27" not in text
+    ja = "\n".join(timeline_lines(timeline, "ja", ZoneInfo("Asia/Tokyo"),
+                                  world.actor("hiro").viewer))
+    assert "12月26日(金)終了時" in ja
+
+
+def test_the_absences_and_their_stand_ins(world: World) -> None:
+    world.clock.now = utc(2025, 12, 1, 0)                     # Mon 1 Dec 09:00 JST
+    deal = world.deal()
+    say(world, deal, "hiro")
+    with world.services.uow("test") as uow:
+        uow.absences.add(Absence(person_id=world.people["aiko"].id,
+                                 starts_at=utc(2025, 12, 1, 15), ends_at=utc(2025, 12, 3, 15),
+                                 registered_at=utc(2025, 12, 1, 1),
+                                 delegate_id=world.people["ren"].id))
+        uow.absences.add(Absence(person_id=world.people["aiko"].id,  # long over: not evidence
+                                 starts_at=utc(2025, 6, 1, 15), ends_at=utc(2025, 6, 3, 15),
+                                 registered_at=utc(2025, 6, 1, 1)))
+        uow.commit()
+    timeline = _show(world, "hiro", deal.id)
+    assert [(a.person, a.side, a.stand_in) for a in timeline.absences] == [
+        ("Aiko Tanaka", Party.PARTNER, world.people["ren"].name)]
+    for lang, words in (("en", "out of office"), ("ja", "不在")):
+        text = "\n".join(timeline_lines(timeline, lang, ZoneInfo("Asia/Tokyo"),
+                                        world.actor("hiro").viewer))
+        assert words in text and world.people["ren"].name in text
+
+
+def test_a_closure_inside_a_clock_is_named(world: World) -> None:
+    world.clock.now = utc(2025, 12, 1, 0)                     # Mon 1 Dec 09:00 JST
+    deal = world.deal()
+    say(world, deal, "hiro")
+    assert change_closure(world.services, world.actor("ada"),
+                          ChangeClosure("jp", date(2025, 12, 2), "Office move")).ok
+    timeline = _show(world, "hiro", deal.id)
+    partner = next(c for c in timeline.clocks if c.owed_by is Party.PARTNER)
+    assert DayOff(date(2025, 12, 2), "closure", "Office move") in partner.days_off
+    text = "\n".join(timeline_lines(timeline, "en", ZoneInfo("Asia/Tokyo"),
+                                    world.actor("hiro").viewer))
+    assert "Office move" in text
+
+
+def test_a_running_clock_tells_the_days_skipped_so_far_from_those_to_come(world: World) -> None:
+    world.clock.now = utc(2025, 12, 31, 1)                    # Wed 31 Dec 10:00 JST
+    deal = world.deal()
+    say(world, deal, "hiro")
+    world.clock.now = utc(2026, 1, 2, 0)                      # Fri 2 Jan 09:00 JST
+    timeline = _show(world, "hiro", deal.id)
+    partner = next(c for c in timeline.clocks if c.owed_by is Party.PARTNER)
+    assert partner.outcome is Outcome.RUNNING and partner.today == date(2026, 1, 2)
+    assert [d.day for d in partner.days_off] == [date(2026, 1, 1), date(2026, 1, 3),
+                                                 date(2026, 1, 4)]
+    for lang, past, ahead in (("en", "not counted (public holiday", "will not be counted"),
+                              ("ja", "計算対象外(祝祭日", "計算対象外になります")):
+        lines = timeline_lines(timeline, lang, ZoneInfo("Asia/Tokyo"), world.actor("hiro").viewer)
+        assert sum(past in line for line in lines) == 1
+        assert sum(ahead in line for line in lines) == 2
+
+
+def test_an_onboarding_clock_lists_the_business_days_it_skips(world: World) -> None:
+    world.clock.now = utc(2025, 12, 30, 1)
+    deal = world.deal(status=DealStatus.WON, subscription_start=date(2025, 12, 29))
+    assert ensure_clocks(world.services).clocks == 1
+    [clock] = _show(world, "hiro", deal.id).clocks
+    days = [d.day for d in clock.days_off]
+    assert date(2026, 1, 1) in days and date(2026, 1, 12) in days  # 元日, 成人の日
+    assert max(days) <= date(2026, 1, 14)  # not the day after its due day
