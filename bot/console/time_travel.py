@@ -113,7 +113,9 @@ class TimeMachine:
 
     def advance(self, delta: timedelta) -> list[str]:
         """Move the clock forward by `delta`, running each job when it would have fired; the ids
-        of the jobs that ran, in order."""
+        of the jobs that ran, in order. Besides the timed jobs' fire times, time stops at each
+        clock's next step (a reminder, a breach), where the real scheduler's sweep (every
+        minute) would act: a reminder says the hours left when it is sent, not hours later."""
         end = self.clock() + delta
         jobs = list(self.services.jobs)
         schedules = {job.id: trigger(job) for job in jobs}
@@ -122,7 +124,10 @@ class TimeMachine:
             if job.every is None:
                 stops.update(_fire_times(schedules[job.id], self._last_run(job), end))
         ran: list[str] = []
-        for stop in sorted(stops):
+        while stops:
+            step = self._next_step(self.clock())
+            stop = min(stops if step is None or step >= end else {*stops, step})
+            stops.discard(stop)
             self.clock.move_to(stop)
             for job in jobs:
                 due = self._due(job, schedules[job.id], stop)
@@ -135,3 +140,8 @@ class TimeMachine:
                     log.exception("console: job %s failed", job.id)
                 ran.append(job.id)
         return ran
+
+    def _next_step(self, now: datetime) -> datetime | None:
+        """The next clock step after `now`, or None."""
+        with self.services.uow(actor="console") as uow:
+            return uow.clocks.next_action_after(now)

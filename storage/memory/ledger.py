@@ -146,6 +146,11 @@ class MemoryClockRepository(ClockRepository):
                     setattr(row, key, value)
             row.version += 1
 
+    def next_action_after(self, after: datetime) -> datetime | None:
+        return min((c.next_action_at for c in self.store.rows(Clock)
+                    if c.state is ClockState.RUNNING and c.next_action_at is not None
+                    and c.next_action_at > after), default=None)
+
     def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
         due = sorted((c for c in self.store.rows(Clock)
                       if c.state is ClockState.RUNNING and c.next_action_at is not None

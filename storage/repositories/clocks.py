@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.claims import claim_due_clocks_in
@@ -92,6 +92,11 @@ class ClockRepository(ABC):
         """Claim up to `limit` running clocks whose next action is due at `now` for `worker`
         (a lease; each row to one claimer, `FOR UPDATE SKIP LOCKED` on PostgreSQL); their ids.
         The claim holds once the unit of work commits."""
+
+    @abstractmethod
+    def next_action_after(self, after: datetime) -> datetime | None:
+        """When the earliest running clock's next step falls due after `after` (the console
+        moves time to it, so a reminder goes out when it would with a sweep every minute)."""
 
 
 class SqlClockRepository(ClockRepository):
@@ -193,3 +198,7 @@ class SqlClockRepository(ClockRepository):
 
     def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
         return claim_due_clocks_in(self.session, now=now, limit=limit, worker=worker)
+
+    def next_action_after(self, after: datetime) -> datetime | None:
+        return self.session.scalar(select(func.min(Clock.next_action_at)).where(
+            Clock.state == ClockState.RUNNING, Clock.next_action_at > after))

@@ -103,7 +103,7 @@ def test_partner_dana_in_english(tmp_path: Path) -> None:
         "the first notification), or the GS will manage it alone.",
         "No answer within 72 hours of the first notification: the offer of *Acme Outdoor* "
         "lapsed and the GS manages the deal alone.",
-        *(f"Only 3 business hours left to reply on *Bluebird Health*: due {due} 09:30 EST."
+        *(f"Only 4 business hours left to reply on *Bluebird Health*: due {due} 09:30 EST."
           for due in ("Tue 25 Nov", "Tue 2 Dec", "Tue 9 Dec", "Tue 16 Dec"))]
     # the prompts come on Friday mornings in New York, the one after Thanksgiving too
     prompts = [i for i, day in enumerate(days)
@@ -131,11 +131,11 @@ def test_gs_hiroshi_gets_a_digest_each_business_morning(tmp_path: Path) -> None:
     # Tue 25 Nov: the BANT prompt comes at 09:30, after the digest; Wed 26 Nov: both clocks
     assert digests[3][0].splitlines() == [
         "おはようございます。担当取引で進行中の期限が1件あります:",
-        "• Hoshino Foods:顧客によって署名されたPOI(期限 1月6日(火) 00:00 JST)"]
+        "• Hoshino Foods:顧客によって署名されたPOI(期限 1月5日(月)終了時)"]
     assert digests[4][0].splitlines() == [
         "おはようございます。担当取引で進行中の期限が2件あります:",
         "• Hoshino Foods:BANT条件の更新(期限 11月27日(木) 09:30 JST)",
-        "• Hoshino Foods:顧客によって署名されたPOI(期限 1月6日(火) 00:00 JST)"]
+        "• Hoshino Foods:顧客によって署名されたPOI(期限 1月5日(月)終了時)"]
     mine = [line for day in days for line in day]
     assert not [x for x in mine if _HEADER.match(x) and "Maya Brooks" in x]   # not hers
     dms = [x for x in mine if "ダイレクトメッセージ" in x]
@@ -162,14 +162,14 @@ def test_pdm_ken_gets_a_weekly_summary_on_mondays(tmp_path: Path) -> None:
     # Monday 09:00 UTC: day i brings 22 Nov + i's Monday; one summary per partner, once
     assert [i for i, found in enumerate(summaries) if found] == [3, 10, 17, 24]
     assert summaries[3] == [
-        "Weekly summary for Kaze Marketing GK: 0 replies to GSs (0 late, median 0.0 hours), "
+        "Weekly summary for Kaze Marketing GK: no replies to GSs, "
         "0 breaches in the last 7 days.",
-        "Weekly summary for Northwind Growth LLC: 0 replies to GSs (0 late, median 0.0 hours), "
+        "Weekly summary for Northwind Growth LLC: no replies to GSs, "
         "0 breaches in the last 7 days.",
-        "Weekly summary for Sakura Digital KK: 0 replies to GSs (0 late, median 0.0 hours), "
+        "Weekly summary for Sakura Digital KK: no replies to GSs, "
         "0 breaches in the last 7 days."]
     assert [len(found) for found in summaries if found] == [3, 3, 3, 3]
-    assert "Sakura Digital KK: 0 replies to GSs (0 late, median 0.0 hours), 1 breaches" in \
+    assert "Sakura Digital KK: no replies to GSs, 1 breach in the last" in \
         summaries[10][2]
     # the third and fourth breach of each partner (Tuesdays 09:30 New York, Thursdays 09:30
     # Tokyo) bring the consequence ladder

@@ -326,6 +326,11 @@ def test_due_clocks_are_claimed_once_per_lease(make: Make, people: Dir) -> None:
     with make() as uow:  # a lease that ran out is claimable again
         assert uow.clocks.claim_due(now=now + timedelta(minutes=6), limit=10,
                                     worker="w4") == ids
+    with make() as uow:  # the next step of a running clock (the console stops there)
+        assert uow.clocks.next_action_after(T0 - timedelta(minutes=1)) == T0
+        assert uow.clocks.next_action_after(T0) == T0 + timedelta(minutes=1)
+        assert uow.clocks.next_action_after(T0 + timedelta(hours=1)) == T0 + timedelta(hours=5)
+        assert uow.clocks.next_action_after(T0 + timedelta(hours=5)) is None
 
 
 # -- outbox and events ----------------------------------------------------------------------
