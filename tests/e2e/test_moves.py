@@ -82,8 +82,9 @@ def test_the_breach_notices_extend_button_extends_the_breached_clock(
     new_due = datetime(2025, 11, 27, 7, 0, tzinfo=UTC)
     harness.wait_for(lambda: _partner_clocks(harness, deal_id)[0].due_at == new_due)
     first, second = _partner_clocks(harness, deal_id)
-    assert first.state is ClockState.RUNNING and first.next_action_at is not None
-    assert second.due_at == newer.due_at and second.state is ClockState.RUNNING
+    # one reply answers both: only the clock due later (the newer message's) runs on
+    assert first.state is ClockState.CANCELLED and first.next_action_at is None
+    assert second.due_at == newer.due_at > new_due and second.state is ClockState.RUNNING
     assert _breaches(harness) == []  # the breach left the partner's record
     # the thread (Japanese: the partner's) hears the old and new due time and why
     found = harness.wait_for(lambda: [m for m in thread_messages(harness, thread)
