@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from storage.models import OutboxMessage
     from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["ROTATE_MINUTES", "SLACK_LOG", "BotTokens", "Redact", "team_of"]
+__all__ = ["ROTATE_MINUTES", "SLACK_LOG", "BotTokens", "Redact", "outbox_client", "team_of"]
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +92,35 @@ class BotTokens:
             return client
 
     def _client(self, token: str) -> WebClient:
+        """An outbox client (no SDK retries: see `outbox_client`) with `token`."""
         base = self.base
         return WebClient(token=token, base_url=base.base_url, timeout=base.timeout,
-                         retry_handlers=list(base.retry_handlers), logger=SLACK_LOG)
+                         retry_handlers=[], logger=SLACK_LOG)
+
+
+_plain: dict[tuple[int, str | None], tuple[WebClient, WebClient]] = {}
+_plain_lock = threading.Lock()
+
+
+def outbox_client(client: WebClient) -> WebClient:
+    """`client` without slack_sdk's retry handlers, for the outbox: a connection error retried
+    inside the SDK re-sends a `chat.postMessage` Slack may already have stored (a duplicate the
+    outbox never hears of), and 429s are the outbox's to honour (`Retry-After`, without holding
+    a sender). The outbox sees every failure and reconciles an ambiguous one instead.
+    Interactive clients (Bolt's) keep theirs. A client with none is returned as it is."""
+    if not isinstance(client, WebClient) or not client.retry_handlers:
+        return client
+    key = (id(client), client.token)
+    with _plain_lock:
+        found = _plain.get(key)
+        if found is not None and found[0] is client:
+            return found[1]
+        if len(_plain) > 64:  # clients of finished tests or rotated tokens
+            _plain.clear()
+        plain = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                          headers=dict(client.headers), retry_handlers=[], logger=client.logger)
+        _plain[key] = (client, plain)
+        return plain
 
 
 def team_of(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.context import LocaleCache
+from bot.dm_channels import DmChannels
 from bot.installations import BotTokens
 from bot.metrics import Metrics
 from bot.pacing import Pacer
@@ -66,6 +67,7 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     worker: str = "coseller"
     pacer: Pacer = field(default_factory=Pacer)
+    dms: DmChannels = field(default_factory=DmChannels)  # direct-message channels, opened once
     pump: Pump | None = None
     jobs: list[Job] = field(default_factory=list)
     unit_of_work: Callable[[str], AbstractUnitOfWork] | None = None  # a fake, in unit tests

@@ -7,6 +7,11 @@ database's single write lock (`BEGIN IMMEDIATE`). A worker that dies leaves its 
 the lease ends, and then they are claimable again: nothing is lost, nothing is handled twice while
 a lease holds. The partial indexes `ix_clocks_due_work` and `ix_outbox_due_work` keep a claim
 fast among millions of rows (the literal predicates below are what lets the planner use them).
+
+The outbox claims only conversation heads: a pending row with no earlier pending row of its
+conversation (the `channel` column). A row that must wait for its predecessor never takes a claim
+slot, so rows waiting in a few conversations (a retry backoff, a card sent after its notice's due
+time) never starve every other conversation (`ix_outbox_conversation_pending` answers the test).
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, exists, or_, select, text, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.models import Clock, OutboxMessage
 
@@ -26,21 +31,26 @@ DEFAULT_LEASE = timedelta(minutes=5)
 
 
 def _claim(factory: sessionmaker[Session], model: Any, *, state_sql: str, due_column: Any,
-           now: datetime, limit: int, worker: str, lease: timedelta) -> list[int]:
+           now: datetime, limit: int, worker: str, lease: timedelta, extra: Any = None
+           ) -> list[int]:
     if limit <= 0:
         return []
     with factory.begin() as session:
         return _claim_in(session, model, state_sql=state_sql, due_column=due_column, now=now,
-                         limit=limit, worker=worker, lease=lease)
+                         limit=limit, worker=worker, lease=lease, extra=extra)
 
 
 def _claim_in(session: Session, model: Any, *, state_sql: str, due_column: Any,
-              now: datetime, limit: int, worker: str, lease: timedelta) -> list[int]:
+              now: datetime, limit: int, worker: str, lease: timedelta,
+              extra: Any = None) -> list[int]:
     if limit <= 0:
         return []
     free = or_(model.claimed_until.is_(None), model.claimed_until < now)
+    where = and_(text(state_sql), due_column <= now, free)
+    if extra is not None:
+        where = and_(where, extra)
     candidates = (select(model.id)
-                  .where(and_(text(state_sql), due_column <= now, free))
+                  .where(where)
                   .order_by(due_column, model.id)
                   .limit(limit)
                   .with_for_update(skip_locked=True))
@@ -70,10 +80,20 @@ def claim_due_clocks_in(session: Session, *, now: datetime, limit: int, worker: 
 
 def claim_outbox(factory: sessionmaker[Session], *, now: datetime, limit: int, worker: str,
                  lease: timedelta = DEFAULT_LEASE) -> list[int]:
-    """Claim up to `limit` pending outgoing messages whose next attempt is due."""
+    """Claim up to `limit` pending outgoing messages whose next attempt is due and that head
+    their conversation (no earlier pending message of the same conversation, claimed or not:
+    one conversation never has two sends in flight, and a waiting row takes no slot)."""
     return _claim(factory, OutboxMessage, state_sql="outbox.state = 'pending'",
                   due_column=OutboxMessage.next_attempt_at, now=now, limit=limit, worker=worker,
-                  lease=lease)
+                  lease=lease, extra=_conversation_head())
+
+
+def _conversation_head() -> Any:
+    """No earlier pending row of the same conversation (`ix_outbox_conversation_pending`)."""
+    earlier = aliased(OutboxMessage, name="earlier")
+    return ~exists(select(earlier.id).where(
+        earlier.channel == OutboxMessage.channel, earlier.id < OutboxMessage.id,
+        text("earlier.state = 'pending'")))
 
 
 def release_clocks(session: Session, ids: Sequence[int], worker: str) -> None:

@@ -9,7 +9,6 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.messages import Outgoing, Text, ToPerson, Typed, queue
@@ -41,6 +40,12 @@ def backoff(attempts: int) -> timedelta:
 def release(message: OutboxMessage) -> None:
     message.claimed_by = None
     message.claimed_until = None
+
+
+def retry_at(message: OutboxMessage, at: datetime) -> None:
+    """Release a row unsent, due again at `at` (not before: it takes no claim slot meanwhile)."""
+    release(message)
+    message.next_attempt_at = max(message.next_attempt_at, at)
 
 
 def after_send(uow: AbstractUnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:
@@ -128,25 +133,6 @@ def refuse(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime,
 def earlier_pending(uow: AbstractUnitOfWork, message: OutboxMessage) -> bool:
     """Whether an older message of the same conversation still waits (order is kept)."""
     return uow.outbox.earlier_pending(message)
-
-
-def reconcile(client: WebClient, message: OutboxMessage, method: str,
-               args: dict[str, Any]) -> str | None:
-    """After a crash between sending and recording, find the message Slack already has (its
-    metadata carries the idempotency key) instead of posting it twice."""
-    if method != "chat.postMessage" or "channel" not in args:
-        return None
-    if args.get("thread_ts"):
-        found = client.conversations_replies(channel=args["channel"], ts=args["thread_ts"],
-                                             include_all_metadata=True, limit=200)
-    else:
-        found = client.conversations_history(channel=args["channel"], include_all_metadata=True,
-                                             limit=200)
-    for item in found.get("messages") or []:
-        metadata = item.get("metadata") or {}
-        if (metadata.get("event_payload") or {}).get("key") == message.idempotency_key:
-            return str(item.get("ts"))
-    return None
 
 
 def unsure(message: OutboxMessage) -> bool:

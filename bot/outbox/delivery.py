@@ -6,24 +6,26 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError
 
-from bot.installations import team_of
+from bot.installations import outbox_client, team_of
 from bot.outbox.attempts import (
     SENDING,
     after_send,
     ambiguous,
     earlier_pending,
     failed,
-    reconcile,
     refuse,
     release,
+    retry_at,
     unsure,
 )
+from bot.outbox.reconcile import reconcile
 from bot.outbox.rendering import Destinations, NotReady, prepare
 from bot.pacing import Pacer
 from bot.usecases.channels import HeldBack, hold
@@ -63,6 +65,7 @@ def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
     out meanwhile and was claimed by another worker is left to that worker.
     """
     pacer = pacer or services.pacer
+    client = outbox_client(client)  # no SDK retries: the outbox sees every failure
     now = services.now()
     token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
     ids = claim_outbox(services.factory, now=now, limit=limit, worker=token)
@@ -81,15 +84,15 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
         message = uow.outbox.claimed(message_id, token)
         if message is None or message.state is not OutboxState.PENDING:
             return
-        if earlier_pending(uow, message):
+        if earlier_pending(uow, message):  # claimed as a head; an earlier row came since
             release(message)
             uow.commit()
             return
         interrupted = unsure(message)
         try:
             method, args = prepare(services, uow, message, client, known)
-        except NotReady:
-            release(message)
+        except NotReady:  # its thread has no card yet: tried again later, not every round
+            retry_at(message, services.now() + not_ready_delay(message, services.now()))
             uow.commit()
             return
         except Unseen as unseen:  # the recipient door: kept as refused, never sent
@@ -116,8 +119,8 @@ def _deliver_one(services: Services, client: WebClient, message_id: int, *, toke
             return
         channel = str(args.get("channel") or message.channel)
         wait = pacer.wait_for(channel)
-        if wait > 0:
-            release(message)
+        if wait > 0:  # the channel's pace: due again when it may go, not claimed until then
+            retry_at(message, services.now() + timedelta(seconds=wait))
             uow.commit()
             done.paced = min(done.paced or wait, wait)
             return
@@ -160,12 +163,12 @@ def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, messag
     message.last_error = SENDING
     message.claimed_until = services.now() + DEFAULT_LEASE  # ours while the call lasts
     uow.commit()
+    pacer.sent(str(args.get("channel") or message.channel))  # the pace counts from the start
     try:
         result = client.api_call(method, json=args)
     except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
         _give_up_for_now(services, uow, message, error, done, unsure=ambiguous(error))
         return
-    pacer.sent(str(args.get("channel") or message.channel))
     after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
     uow.commit()
     done.sent += 1
@@ -177,6 +180,13 @@ def _give_up_for_now(services: Services, uow: AbstractUnitOfWork, message: Outbo
     log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
     uow.commit()
     done.failed += 1
+
+
+def not_ready_delay(message: OutboxMessage, now: datetime) -> timedelta:
+    """How long a row whose thread has no card yet waits before it is tried again: a second at
+    first, longer the longer it has waited (at most a minute)."""
+    waited = (now - message.created_at).total_seconds()
+    return timedelta(seconds=min(60.0, max(1.0, waited / 4)))
 
 
 def pending_count(uow: AbstractUnitOfWork) -> int:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
+from bot.installations import team_of
 from bot.members import channel_members
 from bot.messages import Recipient, decode
 from bot.usecases.audience import Destination, NoThreadYet, destination
@@ -79,8 +80,8 @@ def _thread(uow: AbstractUnitOfWork, deal_id: int) -> DealThread:
 Destinations = dict[Recipient, Destination]
 
 
-def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
-           known: Destinations) -> tuple[str, dict[str, Any]]:
+def _typed(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
+           client: WebClient, known: Destinations) -> tuple[str, dict[str, Any]]:
     """A typed message (`bot.messages`): where it goes and its text for the reader there.
     `known` remembers destinations for one delivery round (a burst of reminders to one thread
     looks its thread and language up once)."""
@@ -94,8 +95,7 @@ def _typed(uow: AbstractUnitOfWork, message: OutboxMessage, client: WebClient,
             raise NotReady(str(waiting)) from None
     args = message_args(typed, where.reader)
     if where.dm_user is not None:
-        opened = client.conversations_open(users=where.dm_user)
-        args["channel"] = opened["channel"]["id"]
+        args["channel"] = services.dms.channel(uow, client, where.team_id, where.dm_user)
     else:
         args["channel"] = where.channel
         if where.thread_ts:
@@ -137,7 +137,7 @@ def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
     members = channel_members(client)
     check_thread_channel(uow, members, payload)
     if payload.get("render") == "message":
-        method, args = _typed(uow, message, client, {} if known is None else known)
+        method, args = _typed(services, uow, message, client, {} if known is None else known)
     elif "render" in payload:
         if payload["render"] not in RENDERERS:
             _load_renderers()
@@ -151,8 +151,8 @@ def prepare(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
         args.setdefault("channel", thread.channel_id)
         args.setdefault("thread_ts", thread.thread_ts)
     if "dm" in payload and "channel" not in args:
-        opened = client.conversations_open(users=payload["dm"])
-        args["channel"] = opened["channel"]["id"]
+        args["channel"] = services.dms.channel(uow, client, team_of(uow, message),
+                                               str(payload["dm"]))
     if method == "chat.postMessage":
         args.setdefault("channel", message.channel)
         args["metadata"] = {"event_type": METADATA_EVENT,

@@ -22,6 +22,7 @@ from storage.models import (
     DealMessage,
     DealStatus,
     DiscountRequest,
+    DmChannel,
     Extension,
     OutboxMessage,
     OutboxState,
@@ -229,6 +230,15 @@ class MemoryOutboxRepository(OutboxRepository):
     def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
         found = [m for m in self._messages() if m.state is state]
         return sorted(found, key=lambda m: m.id, reverse=True)[:limit]
+
+    def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        found = self.store.tables.get(DmChannel, {}).get((team_id, user_id))
+        return found.channel_id if isinstance(found, DmChannel) else None
+
+    def remember_dm(self, team_id: str, user_id: str, channel_id: str, at: datetime) -> None:
+        self.store.tables.setdefault(DmChannel, {}).setdefault(  # a composite key: by hand
+            (team_id, user_id), DmChannel(team_id=team_id, user_id=user_id,
+                                          channel_id=channel_id, opened_at=at))
 
 
 class MemoryEventRepository(EventRepository):

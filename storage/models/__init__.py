@@ -39,7 +39,13 @@ from storage.models.followup import (
     PoiStatus,
     RequestStatus,
 )
-from storage.models.operations import AuditEntry, OutboxMessage, OutboxState, ProcessedEvent
+from storage.models.operations import (
+    AuditEntry,
+    DmChannel,
+    OutboxMessage,
+    OutboxState,
+    ProcessedEvent,
+)
 
 __all__ = [
     "OPEN_DEAL_STATUSES",
@@ -60,6 +66,7 @@ __all__ = [
     "DealStatus",
     "DealThread",
     "DiscountRequest",
+    "DmChannel",
     "Extension",
     "GsRoute",
     "KnownChannel",

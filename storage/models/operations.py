@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, enum_column
 
-__all__ = ["AuditEntry", "OutboxMessage", "OutboxState", "ProcessedEvent"]
+__all__ = ["AuditEntry", "DmChannel", "OutboxMessage", "OutboxState", "ProcessedEvent"]
 
 
 class AuditEntry(Base):
@@ -63,6 +63,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_due_work", "next_attempt_at",
               sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
         Index("ix_outbox_channel_created", "channel", "id"),
+        # the conversation heads: a pending row is claimable only with no earlier pending row
+        # of its conversation (`channel`), which this index answers without a scan
+        Index("ix_outbox_conversation_pending", "channel", "id",
+              sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,3 +83,15 @@ class OutboxMessage(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class DmChannel(Base):
+    """A person's direct-message channel with the bot, opened once (`conversations.open`) and
+    remembered, so that a message to them does not open it again."""
+
+    __tablename__ = "dm_channels"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime]

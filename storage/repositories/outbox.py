@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxMessage, OutboxState
+from storage.models import DmChannel, OutboxMessage, OutboxState
 from storage.repositories.internals import insert_for
 
 __all__ = ["OutboxRepository", "SqlOutboxRepository", "card_prefix"]
@@ -82,6 +82,14 @@ class OutboxRepository(ABC):
     @abstractmethod
     def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
         """The `limit` newest messages in `state`, newest first."""
+
+    @abstractmethod
+    def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        """The remembered direct-message channel of a person (opened before), or None."""
+
+    @abstractmethod
+    def remember_dm(self, team_id: str, user_id: str, channel_id: str, at: datetime) -> None:
+        """Remember a person's direct-message channel (a second remember keeps the first)."""
 
 
 class SqlOutboxRepository(OutboxRepository):
@@ -155,3 +163,12 @@ class SqlOutboxRepository(OutboxRepository):
     def latest(self, state: OutboxState, limit: int) -> Sequence[OutboxMessage]:
         return self.session.scalars(select(OutboxMessage).where(OutboxMessage.state == state)
                                     .order_by(OutboxMessage.id.desc()).limit(limit)).all()
+
+    def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        return self.session.scalar(select(DmChannel.channel_id).where(
+            DmChannel.team_id == team_id, DmChannel.user_id == user_id))
+
+    def remember_dm(self, team_id: str, user_id: str, channel_id: str, at: datetime) -> None:
+        self.session.execute(insert_for(self.session)(DmChannel).values(
+            team_id=team_id, user_id=user_id, channel_id=channel_id, opened_at=at
+        ).on_conflict_do_nothing(index_elements=["team_id", "user_id"]))

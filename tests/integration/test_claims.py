@@ -136,9 +136,9 @@ def test_claim_outbox_hands_due_pending_messages_once_per_lease(
         uow: Callable[..., UnitOfWork], factory: sessionmaker[Session]) -> None:
     schedule = {"m-2h": T0 - 2 * HOUR, "m-now": T0, "m-later": T0 + HOUR, "m-1h": T0 - HOUR,
                 "m-sent": T0 - 3 * HOUR, "m-dead": T0 - 3 * HOUR}
-    with uow() as work:
+    with uow() as work:  # each in a conversation of its own (one claims only its head)
         for key, at in schedule.items():
-            work.outbox.enqueue(key=key, channel="C1", payload={"text": key}, at=at)
+            work.outbox.enqueue(key=key, channel=f"C-{key}", payload={"text": key}, at=at)
         work.session.flush()
         for key, state in (("m-sent", OutboxState.SENT), ("m-dead", OutboxState.DEAD)):
             message = work.outbox.by_key(key)
