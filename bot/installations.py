@@ -12,6 +12,7 @@ process finds the new one. Tokens are never logged.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
@@ -117,15 +118,16 @@ def outbox_client(client: WebClient) -> WebClient:
             return found[1]
         if len(_plain) > 64:  # clients of finished tests or rotated tokens
             _plain.clear()
-        plain = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                          headers=dict(client.headers), retry_handlers=[], logger=client.logger)
+        plain = copy.copy(client)  # the same client (and class) but for its retry handlers
+        plain.retry_handlers = []
         _plain[key] = (client, plain)
         return plain
 
 
 def team_of(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:
     """The workspace a row is sent in: its own, else its person's, else its deal thread's
-    (a card, a thread message, a digest or answer about a deal)."""
+    (a card, a thread message, a digest or answer about a deal), else, for a channel, that of
+    the deal thread it answers in or of a deal posted in the channel."""
     if message.team_id:
         return message.team_id
     payload: dict[str, Any] = dict(message.payload)
@@ -138,4 +140,11 @@ def team_of(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:
     if deal is not None:
         thread = uow.deals.thread(int(deal))
         return thread.team_id if thread is not None else None
-    return None
+    channel = str((to or {}).get("channel") or (payload.get("args") or {}).get("channel") or "")
+    if not channel:
+        return None
+    thread_ts = (to or {}).get("thread_ts") or (payload.get("args") or {}).get("thread_ts")
+    found = uow.deals.by_thread(channel, str(thread_ts)) if thread_ts else None
+    deals = [found] if found is not None else list(uow.channels.deals_posted_in(channel))[:1]
+    threads = uow.deals.threads([d.id for d in deals]) if deals else []
+    return threads[0].team_id if threads else None

@@ -27,6 +27,7 @@ from bot.console.repl import Console
 from bot.console.state import Read, Write
 from bot.console.time_travel import ConsoleClock
 from bot.demo.seed import demo_people, seed_demo
+from bot.pacing import Pacer
 
 __all__ = ["DEMO_DATABASE_URL", "open_console", "run_console"]
 
@@ -50,6 +51,7 @@ def open_console(settings: Settings, *, write: Write = print, clock: ConsoleCloc
                         client_id=None, client_secret=None, database_url=url,
                         slack_api_url=slack.api_url)
         services = bootstrap(local, clock=clock)
+        services.pacer = Pacer(0.0)  # no rate limits here; a paced row would wait for /advance
         executor = TrackingExecutor()
         try:
             with services.uow() as uow:
