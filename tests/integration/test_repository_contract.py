@@ -391,6 +391,19 @@ def test_outbox(make: Make, clock: FakeClock) -> None:
         assert uow.outbox.pending_count() == 1 and not uow.outbox.earlier_pending(held[0])
 
 
+def test_direct_message_channels_are_remembered_once(make: Make) -> None:
+    with make() as uow:
+        assert uow.outbox.dm_channel("T1", "U1") is None
+        uow.outbox.remember_dm("T1", "U1", "D1", T0)
+        uow.outbox.remember_dm("T1", "U1", "D9", T0)  # a second open's answer: the first stays
+        uow.outbox.remember_dm("T2", "U1", "D2", T0)
+        uow.commit()
+    with make() as uow:
+        assert uow.outbox.dm_channel("T1", "U1") == "D1"
+        assert uow.outbox.dm_channel("T2", "U1") == "D2"
+        assert uow.outbox.dm_channel("T1", "U2") is None
+
+
 def test_events_are_handled_once(make: Make) -> None:
     with make() as uow:
         assert uow.events.first_time("Ev1", uow.now())
