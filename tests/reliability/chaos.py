@@ -11,6 +11,7 @@ on a real hang or a real loss, never on a slow machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -187,8 +188,6 @@ class ChaosProxy(TcpProxy):
             with self._lock:
                 self._sockets -= {source, target}
             for sock in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()

@@ -41,7 +41,7 @@ def clock() -> TickingClock:
 @pytest.fixture
 def fake(clock: TickingClock) -> Iterator[SlackLike]:
     """The Slack-like fake, quick (2 +/- 1 ms), its limits running on the test's clock."""
-    slack = slack_like(lambda: clock.now.timestamp(), latency=0.002, jitter=0.001)
+    slack = slack_like(clock.seconds, latency=0.002, jitter=0.001)
     try:
         yield slack
     finally:
