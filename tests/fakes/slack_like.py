@@ -118,6 +118,8 @@ class SlackLike(FakeSlack):
         self.counts = Counts()
         self.ephemerals: list[tuple[float, dict[str, Any]]] = []  # (monotonic, args)
         self.stored_at: dict[str, float] = {}  # idempotency key -> monotonic of its first store
+        self.holding = 0  # answers held back right now (a post stored, its answer not sent)
+        self.held = 0  # answers held back so far
         self._rng = random.Random(seed)
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._after: dict[str, list[_AfterStore]] = {}
@@ -316,7 +318,12 @@ class SlackLike(FakeSlack):
                 elif fault.kind == "500":
                     self._reply(500, {"ok": False, "error": "fatal_error"})
                 elif fault.kind == "hang":
+                    with fake._lock:
+                        fake.holding += 1
+                        fake.held += 1
                     time.sleep(fault.hold)
+                    with fake._lock:
+                        fake.holding -= 1
                     self._reply(200, answer)
                 else:
                     self._reset()

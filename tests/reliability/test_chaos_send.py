@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,11 +49,22 @@ def fake(clock: TickingClock) -> Iterator[SlackLike]:
         slack.stop()
 
 
-@pytest.fixture
-def world(db_url: str, fake: SlackLike, clock: TickingClock) -> Iterator[Services]:
-    services = make_services(db_url, fake, clock)
+def _world(url: str, fake: SlackLike, clock: TickingClock) -> Iterator[Services]:
+    services = make_services(url, fake, clock)
     yield services
     services.engine.dispose()
+
+
+@pytest.fixture
+def world(tmp_path: Path, fake: SlackLike, clock: TickingClock) -> Iterator[Services]:
+    """On SQLite: what these tests try is the outbox's, whatever the database."""
+    yield from _world(f"sqlite:///{tmp_path / 'ledger.db'}", fake, clock)
+
+
+@pytest.fixture
+def any_world(db_url: str, fake: SlackLike, clock: TickingClock) -> Iterator[Services]:
+    """On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set (the claims differ)."""
+    yield from _world(db_url, fake, clock)
 
 
 def _due(services: Services, clock: TickingClock, count: int, steps: tuple[str, ...], *,
@@ -70,10 +82,10 @@ def _due(services: Services, clock: TickingClock, count: int, steps: tuple[str, 
 @pytest.mark.xfail(reason="issue 13: head-of-line stall (a claim of 100 rows blocked behind "
                           "their card refreshes is taken forever)", strict=False)
 def test_hundreds_of_breaches_due_at_once_all_go_out(
-        world: Services, fake: SlackLike, clock: TickingClock) -> None:
-    expected = _due(world, clock, scaled(150), ("breach",))
-    deliver_until_done(world, outbox_client(world), clock)
-    counts = check_exactly_once(world, fake, expected)
+        any_world: Services, fake: SlackLike, clock: TickingClock) -> None:
+    expected = _due(any_world, clock, scaled(150), ("breach",))
+    deliver_until_done(any_world, outbox_client(any_world), clock)
+    counts = check_exactly_once(any_world, fake, expected)
     assert any(key.startswith("pdm:") for key in counts)
     # every breached deal's card was edited (its refresh went out, once or more)
     assert sum(n for (_, _), n in fake.counts.updates.items()) >= len(expected)
