@@ -33,7 +33,7 @@ from storage.models import OutboxMessage, OutboxState
 from tests.fakes.slack_like import SlackLike
 from tests.integration.support import FakeClock
 
-from .support import add_users, start_worker, wait_ready
+from .support import add_users, finish, start_worker, wait_ready
 from .tcpproxy import TcpProxy
 
 SCALE = max(0.1, float(os.environ.get("CHAOS_SCALE", "1")))
@@ -132,6 +132,13 @@ def storm(db_url: str, slack: SlackLike, log: Path, processes: list[subprocess.P
         assert worker.poll() is None, f"worker {kill} died by itself:\n{log.read_text()[-3000:]}"
         worker.send_signal(signal.SIGKILL)
         assert worker.wait(10) == -signal.SIGKILL
+
+
+def finish_all(processes: list[subprocess.Popen[str]], log: Path, timeout: float) -> None:
+    """Wait for every worker to finish by itself, successfully, all within `timeout`."""
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        finish(process, log, max(1.0, deadline - time.monotonic()))
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
