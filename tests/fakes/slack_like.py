@@ -94,6 +94,7 @@ class Counts:
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
     limited: Counter[str] = field(default_factory=Counter)
     updates: Counter[tuple[str, str]] = field(default_factory=Counter)
+    updated_at: dict[tuple[str, str], float] = field(default_factory=dict)  # last, monotonic
     refused: Counter[str] = field(default_factory=Counter)  # not_authed, channel_not_found
 
 
@@ -257,6 +258,7 @@ class SlackLike(FakeSlack):
         if method == "chat.update":
             with self._lock:
                 self.counts.updates[channel, str(args.get("ts"))] += 1
+                self.counts.updated_at[channel, str(args.get("ts"))] = time.monotonic()
         if method == "chat.postEphemeral":
             with self._lock:
                 self.ephemerals.append((time.monotonic(), dict(args)))
