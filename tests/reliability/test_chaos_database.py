@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from .chaos import ChaosProxy, scaled, slack_like, wait_for
+from .chaos import ChaosProxy, VirtualTime, scaled, slack_like, wait_for
 from .conftest import Clock
 from .support import (
     check_exactly_once,
@@ -43,9 +43,8 @@ FAULTS = [pytest.param("cut", id="cut"), pytest.param("blackhole", id="blackhole
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_worker_recovers_alone_when_the_database_comes_back(
         pg_url: str, tmp_path: Path, fault: str) -> None:
-    epoch = time.time()
-    fake = slack_like(lambda: T0.timestamp() + (time.time() - epoch) * SPEED,
-                      latency=0.005, jitter=0.003)
+    virtual = VirtualTime(T0, SPEED)
+    fake = slack_like(virtual, latency=0.005, jitter=0.003)
     services = make_services(pg_url, fake, Clock(T0))
     count = scaled(90)
     span = timedelta(minutes=5)
@@ -54,6 +53,7 @@ def test_a_worker_recovers_alone_when_the_database_comes_back(
     seeded = seed_due_clocks(services, instants=instants, steps=steps, channels=scaled(30))
     server = make_url(pg_url)
     log = tmp_path / "worker.log"
+    epoch = virtual.start()
     processes: list[subprocess.Popen[str]] = []
     try:
         with ChaosProxy(server.host or "127.0.0.1", server.port or 5432) as proxy, \

@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 import signal
 import subprocess
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from tests.fakes.slack_like import SlackLike
 
-from .chaos import finish_all, scaled, slack_like, storm, wait_for
+from .chaos import VirtualTime, finish_all, scaled, slack_like, storm, wait_for
 from .conftest import Clock
 from .support import (
     check_exactly_once,
@@ -45,27 +44,23 @@ STALLS = pytest.mark.xfail(reason="issue 13: head-of-line stall (a claim full of
                                   "conversation is taken again and again)", strict=False)
 
 
-def _virtual(epoch: float) -> float:
-    """Seconds on the workers' virtual clock (the fake's limits run on it)."""
-    return T0.timestamp() + (time.time() - epoch) * SPEED
-
-
-def _fake(epoch: float) -> SlackLike:
-    return slack_like(lambda: _virtual(epoch), latency=0.005, jitter=0.003)
+def _fake(virtual: VirtualTime) -> SlackLike:
+    return slack_like(virtual, latency=0.005, jitter=0.003)
 
 
 @STALLS
 def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
         db_url: str, tmp_path: Path) -> None:
     rng = random.Random(13)
-    epoch = time.time()
-    fake = _fake(epoch)
+    virtual = VirtualTime(T0, SPEED)
+    fake = _fake(virtual)
     services = make_services(db_url, fake, Clock(T0))
     count = scaled(90)
     span = timedelta(minutes=5)
     instants = sorted(T0 + timedelta(seconds=5) + span * rng.random() for _ in range(count))
     seeded = seed_due_clocks(services, instants=instants,
                              steps=[STEPS[i % 3] for i in range(count)], channels=scaled(20))
+    epoch = virtual.start()
     log = tmp_path / "storm.log"
     processes: list[subprocess.Popen[str]] = []
     try:
@@ -99,8 +94,8 @@ def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
 def test_three_replicas_one_killed_again_and_again(pg_url: str, tmp_path: Path) -> None:
     url = lazy_commits(pg_url)
     rng = random.Random(3)
-    epoch = time.time()
-    fake = _fake(epoch)
+    virtual = VirtualTime(T0, SPEED)
+    fake = _fake(virtual)
     services = make_services(url, fake, Clock(T0))
     count = scaled(240)
     span = timedelta(minutes=4)
@@ -108,6 +103,7 @@ def test_three_replicas_one_killed_again_and_again(pg_url: str, tmp_path: Path) 
     seeded = seed_due_clocks(services, instants=instants,
                              steps=[STEPS[i % 3] for i in range(count)], channels=scaled(60))
     until = T0 + span + timedelta(minutes=1)
+    epoch = virtual.start()
     log = tmp_path / "replicas.log"
     processes: list[subprocess.Popen[str]] = []
     try:
