@@ -154,11 +154,38 @@ def storm(db_url: str, slack: SlackLike, log: Path, processes: list[subprocess.P
         assert worker.wait(10) == -signal.SIGKILL
 
 
-def finish_all(processes: list[subprocess.Popen[str]], log: Path, timeout: float) -> None:
-    """Wait for every worker to finish by itself, successfully, all within `timeout`."""
+def finish_all(processes: list[subprocess.Popen[str]], log: Path, timeout: float,
+               services: Services | None = None) -> None:
+    """Wait for every worker to finish by itself, successfully, all within `timeout`; when one
+    does not, say what the outbox holds (`diagnose`)."""
     deadline = time.monotonic() + timeout
-    for process in processes:
-        finish(process, log, max(1.0, deadline - time.monotonic()))
+    try:
+        for process in processes:
+            finish(process, log, max(1.0, deadline - time.monotonic()))
+    except AssertionError as error:
+        if services is None:
+            raise
+        raise AssertionError(f"{diagnose(services)}\n{error}") from None
+
+
+def diagnose(services: Services) -> str:
+    """The outbox in one line: rows per state, and how many pending rows wait behind an earlier
+    pending row of their conversation that is due later than they are (a head-of-line block)."""
+    with services.uow() as uow:
+        rows = uow.session.execute(select(
+            OutboxMessage.id, OutboxMessage.channel, OutboxMessage.state,
+            OutboxMessage.next_attempt_at)).all()
+    states: dict[str, int] = {}
+    first: dict[str, tuple[int, datetime]] = {}
+    blocked = 0
+    for ident, conversation, state, at in sorted(rows, key=lambda r: r[0]):
+        states[state.value] = states.get(state.value, 0) + 1
+        if state is not OutboxState.PENDING:
+            continue
+        head = first.setdefault(conversation, (ident, at))
+        if head[0] != ident and head[1] > at:
+            blocked += 1
+    return f"outbox: {states}; pending rows due before the earlier row they wait for: {blocked}"
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:

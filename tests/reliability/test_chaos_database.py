@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from .chaos import ChaosProxy, VirtualTime, scaled, slack_like, wait_for
+from .chaos import ChaosProxy, VirtualTime, finish_all, scaled, slack_like, wait_for
 from .conftest import Clock
 from .support import (
     check_exactly_once,
-    finish,
     killing,
     make_services,
     seed_due_clocks,
@@ -71,7 +70,7 @@ def test_a_worker_recovers_alone_when_the_database_comes_back(
                 time.sleep(OUTAGE)
                 proxy.restore()
             assert worker.poll() is None, log.read_text()[-3000:]
-            finish(worker, log, timeout=RECOVERY)
+            finish_all([worker], log, RECOVERY, services)
         assert before < count  # the trouble came mid-run
         counts = check_exactly_once(services, fake, set(seeded.expected.values()))
         assert len(counts) >= count

@@ -24,7 +24,6 @@ from .chaos import VirtualTime, finish_all, scaled, slack_like, storm, wait_for
 from .conftest import Clock
 from .support import (
     check_exactly_once,
-    finish,
     killing,
     lazy_commits,
     make_services,
@@ -81,7 +80,7 @@ def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
             final = start_worker(db_url, fake, log, t0=T0, epoch=epoch, speed=SPEED,
                                  until=T0 + span + timedelta(minutes=1), name="final")
             processes.append(final)
-            finish(final, log, timeout=FINISH)
+            finish_all([final], log, FINISH, services)
         counts = check_exactly_once(services, fake, set(seeded.expected.values()))
         assert len(counts) >= count
         assert fake.held >= 1
@@ -118,7 +117,7 @@ def test_three_replicas_one_killed_again_and_again(pg_url: str, tmp_path: Path) 
             last = start_worker(url, fake, log, t0=T0, epoch=epoch, speed=SPEED, until=until,
                                 name="replica0-last")
             processes.append(last)
-            finish_all([*steady, last], log, timeout=FINISH)
+            finish_all([*steady, last], log, FINISH, services)
         counts = check_exactly_once(services, fake, set(seeded.expected.values()))
         assert len(counts) >= count
     finally:
