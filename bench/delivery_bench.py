@@ -58,6 +58,7 @@ from bot.pacing import Pacer
 from bot.services import Services
 from bot.usecases.cards import refresh_card
 from bot.usecases.sweep import sweep
+from storage.models import Clock as ClockRow
 from storage.models import OutboxMessage, OutboxState
 from tests.fakes.slack_like import CHANNEL_POSTS, TIERS, SlackLike
 from tests.reliability.chaos import slack_like
@@ -172,11 +173,10 @@ def run(url: str, args: argparse.Namespace) -> None:
     _row("sweep until it claims nothing", f"{time.perf_counter() - began:8.2f} s  "
          f"({claimed:,} clocks, {pending(services):,} rows queued)")
     expected = set(seeded.expected.values())
-    deal_ids = sorted({int(k.split(":")[1]) for k in expected})[:args.deals]
-    with services.uow() as uow:  # the clock ids are the deal ids' order; cards by deal id
-        from storage.models import Clock as ClockRow
+    clock_ids = sorted({int(k.split(":")[1]) for k in expected})[:args.deals]
+    with services.uow() as uow:  # the cards of the first D clocks' deals
         deal_ids = sorted(uow.session.scalars(select(ClockRow.deal_id).where(
-            ClockRow.id.in_(deal_ids))).all())
+            ClockRow.id.in_(clock_ids))).all())
     fleet = [services]
     for n in range(1, args.replicas):
         other = bootstrap(settings_for(url, fake), clock=clock, migrate=False)
