@@ -330,6 +330,11 @@ class SlackLike(FakeSlack):
                 else:
                     self._reset()
 
+            def _reply(self, status: int, data: dict[str, Any],
+                       headers: dict[str, str] | None = None) -> None:
+                with contextlib.suppress(OSError):  # the client gave up, or was killed
+                    super()._reply(status, data, headers)
+
             def _reset(self) -> None:
                 """Close the connection with a RST and no answer."""
                 self.close_connection = True
