@@ -75,7 +75,7 @@ def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
             assert worker.wait(10) == -signal.SIGKILL
             # then kills at random while some posts fail or are held after their store
             fake.chaos(POST, 0.15, kinds=("500", "hang"), hold=1.0)
-            storm(db_url, fake, log, processes, kills=scaled(4), rng=rng, t0=T0, epoch=epoch,
+            storm(db_url, fake, log, processes, kills=scaled(3), rng=rng, t0=T0, epoch=epoch,
                   speed=SPEED, longest=1.5)
             final = start_worker(db_url, fake, log, t0=T0, epoch=epoch, speed=SPEED,
                                  until=T0 + span + timedelta(minutes=1), name="final")
