@@ -35,10 +35,7 @@ RECOVERY = 40.0                    # seconds a worker may take to finish after i
 HANGS = pytest.mark.xfail(reason="issue 13: no PostgreSQL keepalives, connect or statement "
                                  "timeouts: a silent connection hangs the worker forever",
                           strict=False)
-STALLS = pytest.mark.xfail(reason="issue 13: head-of-line stall (seen after the cut: rows due "
-                                  "before the earlier row of their conversation they wait for "
-                                  "fill the claims)", strict=False)
-FAULTS = [pytest.param("cut", id="cut", marks=STALLS), pytest.param("blackhole", id="blackhole", marks=HANGS),
+FAULTS = [pytest.param("cut", id="cut"), pytest.param("blackhole", id="blackhole", marks=HANGS),
           pytest.param("freeze", id="frozen-half-open", marks=HANGS)]
 
 

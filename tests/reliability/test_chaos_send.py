@@ -79,8 +79,6 @@ def _due(services: Services, clock: TickingClock, count: int, steps: tuple[str, 
     return set(seeded.expected.values())
 
 
-@pytest.mark.xfail(reason="issue 13: head-of-line stall (a claim of 100 rows blocked behind "
-                          "their card refreshes is taken forever)", strict=False)
 def test_hundreds_of_breaches_due_at_once_all_go_out(
         any_world: Services, fake: SlackLike, clock: TickingClock) -> None:
     expected = _due(any_world, clock, scaled(150), ("breach",))
@@ -92,9 +90,7 @@ def test_hundreds_of_breaches_due_at_once_all_go_out(
 
 
 AMBIGUOUS = [pytest.param("500", id="5xx"), pytest.param("hang", id="timeout"),
-             pytest.param("reset", id="reset", marks=pytest.mark.xfail(
-                 reason="issue 13: the SDK's connection-error retry re-sends chat.postMessage "
-                        "inside the call after a reset", strict=False))]
+             pytest.param("reset", id="reset")]
 
 
 @pytest.mark.parametrize("kind", AMBIGUOUS)
@@ -116,8 +112,6 @@ def _queue(services: Services, key: str, payload: dict[str, Any]) -> None:
         uow.commit()
 
 
-@pytest.mark.xfail(reason="issue 13: reconciliation reads only the first page of "
-                          "conversations.replies", strict=False)
 def test_a_thread_longer_than_a_page_is_searched_to_its_end(
         world: Services, fake: SlackLike, clock: TickingClock) -> None:
     deal = add_deal(world)

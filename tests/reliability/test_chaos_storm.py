@@ -16,8 +16,6 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from tests.fakes.slack_like import SlackLike
 
 from .chaos import VirtualTime, finish_all, scaled, slack_like, storm, wait_for
@@ -38,16 +36,12 @@ T0 = utc(2025, 12, 4, 3, 0)        # Thu 4 Dec 2025 12:00 in Tokyo
 POST = "chat.postMessage"
 STEPS = ("remind_24h", "remind_4h", "breach")
 FINISH = 60.0                      # seconds the last workers may take (they need about 8)
-STALLS = pytest.mark.xfail(reason="issue 13: head-of-line stall (a claim full of rows waiting "
-                                  "behind a retry backoff or a card refresh in their "
-                                  "conversation is taken again and again)", strict=False)
 
 
 def _fake(virtual: VirtualTime) -> SlackLike:
     return slack_like(virtual, latency=0.005, jitter=0.003)
 
 
-@STALLS
 def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
         db_url: str, tmp_path: Path) -> None:
     rng = random.Random(13)
@@ -89,7 +83,6 @@ def test_sigkill_storm_while_slack_fails_and_holds_stored_posts(
         fake.stop()
 
 
-@STALLS
 def test_three_replicas_one_killed_again_and_again(pg_url: str, tmp_path: Path) -> None:
     url = lazy_commits(pg_url)
     rng = random.Random(3)

@@ -95,8 +95,6 @@ def test_each_workspace_is_sent_to_with_its_own_token(
     check_exactly_once(oauth, fake, expected)
 
 
-@pytest.mark.xfail(reason="issue 13: every direct message opens its conversation again",
-                   strict=False)
 def test_a_persons_dm_channel_is_opened_once(
         oauth: Services, fake: SlackLike, clock: TickingClock) -> None:
     count = scaled(12)
