@@ -150,7 +150,11 @@ def run_alone(services: Services) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if services.pump is not None:
+        services.pump.start()
     scheduler.start()
     log.info("scheduler running: %s", ", ".join(job.id for job in scheduler.get_jobs()))
     stop.wait()
     scheduler.shutdown(wait=True)
+    if services.pump is not None:
+        services.pump.stop()

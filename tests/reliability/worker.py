@@ -12,9 +12,10 @@ takes hours in the rules (leases, backoff, escalation steps) passes in seconds.
 A database error (PostgreSQL gone, a connection cut) does not end it: the loop goes on after a
 short pause, as the scheduler's next run would.
 
-`--scheduler SECONDS` runs the real scheduler instead of the loop (`scheduler.build_scheduler`:
-the sweep and the outbox jobs every SECONDS, each run guarded and logged as in production), on
-the connection limits of the `DATABASE_*` environment.
+`--scheduler SECONDS` runs the real scheduler and the outbox pump instead of the loop, as
+`coseller scheduler` does (`scheduler.build_scheduler`: the sweep and the outbox jobs at start
+and every SECONDS, each run guarded and logged as in production), on the connection limits of
+the `DATABASE_*` environment.
 """
 
 from __future__ import annotations
@@ -107,10 +108,13 @@ def _scheduled(services: Services, seconds: float, until: datetime | None,
                                               outbox_seconds=seconds)
                      if job.id in ("sweep-clocks", "deliver-outbox")]
     jobs = build_scheduler(services)
+    pump = services.pump
+    assert pump is not None
+    pump.start()                           # as `coseller scheduler` does
     jobs.start()
     try:
         while True:
-            time.sleep(seconds)
+            time.sleep(0.1)
             try:
                 if until is not None and now() >= until and _idle(services):
                     break
@@ -118,6 +122,7 @@ def _scheduled(services: Services, seconds: float, until: datetime | None,
                 continue   # the jobs say so in the log
     finally:
         jobs.shutdown(wait=True)
+        pump.stop()
     log.warning("done: scheduled work finished")
     return 0
 
