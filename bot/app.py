@@ -4,8 +4,9 @@
 
 Every listener acknowledges first, in the request's own thread, and works in a Bolt lazy
 listener started right after (`process_before_response`: Bolt would otherwise run the
-acknowledgement on its pool and poll for it every 10 ms). Middleware resolves the actor
-(directory role, language, time zone) and drops Slack's retries of events already handled.
+acknowledgement on its pool and poll for it every 10 ms). Middleware provides the actor
+(directory role, language, time zone: looked up when a listener first asks, so usually in the
+lazy listener) and drops Slack's retries of events already handled.
 Errors are logged with a request id and answered politely, in the user's language; no stack
 trace ever reaches a user. A request that was not verified is never answered (401, nothing sent):
 the HTTP adapter refuses those before Bolt, and Bolt's verification stays on behind it.
