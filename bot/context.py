@@ -78,11 +78,17 @@ class ActorLookup:
         self._lock = threading.Lock()
 
     def __call__(self) -> Actor:
-        """The actor, looked up once."""
-        with self._lock:
-            if self._actor is None:
-                self._actor = self._lookup()
-            return self._actor
+        """The actor, looked up on first use. No lock is held while looking up: a thread
+        holding the database's write lock must never wait for one waiting on the database (two
+        first uses at once both look up; the first result is kept)."""
+        actor = self._actor
+        if actor is None:
+            found = self._lookup()
+            with self._lock:
+                if self._actor is None:
+                    self._actor = found
+                actor = self._actor
+        return actor
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ActorLookup:
         return self
