@@ -7,14 +7,23 @@ database, so any number of replicas can run these same jobs without doing anythi
     services.jobs = job_table(services)     # done by bot.bootstrap
     scheduler = build_scheduler(services)   # started inside the bot
     coseller scheduler                      # or alone
+
+Interval jobs (the sweep, the outbox, ...) run once at start, then every `every` seconds: a
+worker that restarts often still sweeps and delivers. `COSELLER_SWEEP_SECONDS` (default 30) and
+`COSELLER_OUTBOX_SECONDS` (default 2) set the two main intervals. A job that fails on the database
+(gone, refused, too slow to answer) logs one line saying so and runs again at its next time.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
 import signal
 import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -23,6 +32,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import DBAPIError
 
 from bot.outbox import deliver_due
 from bot.services import Job
@@ -33,7 +43,8 @@ from bot.usecases.sweep import sweep
 if TYPE_CHECKING:
     from bot.services import Services
 
-__all__ = ["JOB_DEFAULTS", "build_scheduler", "job_table", "run_alone", "trigger"]
+__all__ = ["JOB_DEFAULTS", "build_scheduler", "guarded", "interval", "job_table", "run_alone",
+           "trigger"]
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +52,30 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def job_table(services: Services, *, sweep_seconds: float = 30,
-              outbox_seconds: float = 2) -> list[Job]:
-    """The jobs: the clock sweep and the outbox on intervals, and per region, in the region's
-    own time zone, the BANT prompts and the GS digest on business mornings; the POI/onboarding
-    clocks every 15 minutes; the PDM digest on Monday mornings."""
+def interval(name: str, default: float, env: Mapping[str, str] | None = None) -> float:
+    """Seconds from the environment variable `name` (a positive number), else `default`."""
+    raw = (os.environ if env is None else env).get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}: expected a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name}: expected more than 0 seconds, got {raw!r}")
+    return value
+
+
+def job_table(services: Services, *, sweep_seconds: float | None = None,
+              outbox_seconds: float | None = None) -> list[Job]:
+    """The jobs: the clock sweep and the outbox on intervals (by default
+    `COSELLER_SWEEP_SECONDS`, 30, and `COSELLER_OUTBOX_SECONDS`, 2), and per region, in the
+    region's own time zone, the BANT prompts and the GS digest on business mornings; the
+    POI/onboarding clocks every 15 minutes; the PDM digest on Monday mornings."""
+    if sweep_seconds is None:
+        sweep_seconds = interval("COSELLER_SWEEP_SECONDS", 30.0)
+    if outbox_seconds is None:
+        outbox_seconds = interval("COSELLER_OUTBOX_SECONDS", 2.0)
     run = functools.partial
     jobs = [
         Job("sweep-clocks", run(sweep, services), every=sweep_seconds),
@@ -74,14 +104,42 @@ def trigger(job: Job) -> BaseTrigger:
     return CronTrigger(timezone=job.timezone, **(job.cron or {}))
 
 
+def guarded(job: Job) -> Callable[[], object]:
+    """`job.run`, saying in one log line why a run failed: the database unreachable or too
+    slow (the next run tries again), or anything else (with its traceback). APScheduler alone
+    would print a traceback per run, or only "maximum number of running instances reached"
+    when a run hung."""
+
+    def run() -> object:
+        started = time.monotonic()
+        try:
+            return job.run()
+        except DBAPIError as error:
+            cause: BaseException = error.orig or error
+            lines = str(cause).strip().splitlines()
+            log.warning("job %s failed after %.1f s: the database is unavailable (%s: %s); "
+                        "it runs again at its next time", job.id, time.monotonic() - started,
+                        type(cause).__name__, lines[0] if lines else "")
+        except Exception:
+            log.exception("job %s failed after %.1f s; it runs again at its next time", job.id,
+                          time.monotonic() - started)
+        return None
+
+    return run
+
+
 def build_scheduler(services: Services) -> BackgroundScheduler:
-    """A scheduler (not started) running every job of `services.jobs`."""
+    """A scheduler (not started) running every job of `services.jobs`; interval jobs run at
+    start first (a worker restarting often must not wait a whole interval to work)."""
     scheduler = BackgroundScheduler(jobstores={"default": MemoryJobStore()},
                                     executors={"default": ThreadPoolExecutor(4)},
                                     job_defaults=JOB_DEFAULTS, timezone="UTC")
+    start = datetime.now(UTC)
     for job in services.jobs:
-        options = {"misfire_grace_time": max(1, int(job.every * 5))} if job.every else {}
-        scheduler.add_job(job.run, trigger(job), id=job.id, **options)
+        options: dict[str, object] = {}
+        if job.every:
+            options = {"misfire_grace_time": max(1, int(job.every * 5)), "next_run_time": start}
+        scheduler.add_job(guarded(job), trigger(job), id=job.id, name=job.id, **options)
     return scheduler
 
 
@@ -92,7 +150,11 @@ def run_alone(services: Services) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if services.pump is not None:
+        services.pump.start()
     scheduler.start()
     log.info("scheduler running: %s", ", ".join(job.id for job in scheduler.get_jobs()))
     stop.wait()
     scheduler.shutdown(wait=True)
+    if services.pump is not None:
+        services.pump.stop()

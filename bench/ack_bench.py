@@ -11,17 +11,20 @@ handler) on 127.0.0.1, with the fake Slack Web API (`tests.fakes.slack`) on anot
 
 Each request is signed as Slack signs it (v0 HMAC-SHA256 with a fresh timestamp), sent on a new
 connection, and timed from the first byte sent to the whole response read: that is the
-acknowledgement Slack waits 3 s for. The two apps get the same request body in turn (the order
-alternating), one request at a time; after each of Coseller's, the bench waits for the lazy
+acknowledgement Slack waits 3 s for. The three apps get the same request body in turn (the order
+shuffled), one request at a time; after each of Coseller's, the bench waits for the lazy
 listener's ephemeral answer to reach the fake `response_url` (also timed: "answer") unless
 `--no-drain`, so that every acknowledgement is measured on an idle server.
 
 Requests: `/roe help`, `/roe eligibility ...` (a rule answer), `/deal status <id>` (a partner's
 own deal) and `/deal status` without an id (a GS: the hint lists their open deals among the N).
 
-Printed per request: p50 and p99 of Coseller's acknowledgement, of the bare app's, the ratio of
-the medians, and p50/p99 of the time to Coseller's answer. Targets, reported and never enforced:
-p99 well under 3 s, and the median within 1.5x of the bare app's.
+Printed per request: p50 and p99 of Coseller's acknowledgement, of the bare app's (listener on
+Bolt's pool), the ratio of the medians, the median of a bare app acking inline in the request's
+thread (the fastest a Bolt app answers) and Coseller's ratio to it, and p50/p99 of the time to
+Coseller's answer. Targets, reported and never enforced: p99 well under 3 s, and the median
+within 2x of the bare app acking inline (issue 13; before it, Coseller's listeners acked on Bolt's
+pool, polled every 10 ms: about 8x, 16.7 ms against 2.1 ms; after, about 1.3x).
 
     .venv/bin/python bench/ack_bench.py [--deals 100000] [--requests 300] [--warmup 30]
         [--no-drain] [--seed 5]
@@ -66,7 +69,8 @@ NOW = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)
 LINES = ("marketing", "sales", "service", "content", "operations")
 STATUSES = ("accepted", "accepted", "accepted", "registered", "offered", "won", "lost")
 TARGET_P99_S = 3.0
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.5          # to the bare app acking on Bolt's pool
+TARGET_INLINE_RATIO = 2.0   # to the bare app acking inline: the issue's target
 
 
 def seed(engine: Engine, deals: int, rng: random.Random) -> float:
@@ -285,8 +289,9 @@ def main() -> None:
     print(f"worst ack p99 {worst_p99 * 1000:.1f} ms (target: well under {TARGET_P99_S:.0f} s: "
           f"{'met' if worst_p99 < TARGET_P99_S else 'NOT met'}); worst ratio of medians to the "
           f"bare app {worst_ratio:.2f}x (target: within {TARGET_RATIO}x: "
-          f"{'met' if worst_ratio <= TARGET_RATIO else 'NOT met'}); to the inline one "
-          f"{worst_inline:.2f}x")
+          f"{'met' if worst_ratio <= TARGET_RATIO else 'NOT met'}); to the bare app acking inline "
+          f"{worst_inline:.2f}x (target: within {TARGET_INLINE_RATIO}x: "
+          f"{'met' if worst_inline <= TARGET_INLINE_RATIO else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
     app = create_app(services)
 
-Every listener acknowledges first and works in a Bolt lazy listener. Middleware resolves the
-actor (directory role, language, time zone) and drops Slack's retries of events already handled.
+Every listener acknowledges first, in the request's own thread, and works in a Bolt lazy
+listener started right after (`process_before_response`: Bolt would otherwise run the
+acknowledgement on its pool and poll for it every 10 ms). Middleware provides the actor
+(directory role, language, time zone: looked up when a listener first asks, so usually in the
+lazy listener) and drops Slack's retries of events already handled.
 Errors are logged with a request id and answered politely, in the user's language; no stack
 trace ever reaches a user. A request that was not verified is never answered (401, nothing sent):
 the HTTP adapter refuses those before Bolt, and Bolt's verification stays on behind it.
@@ -12,7 +15,7 @@ the HTTP adapter refuses those before Bolt, and Bolt's verification stays on beh
 from __future__ import annotations
 
 import logging
-import uuid
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +25,12 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.context import Actor, resolve_actor
+from bot.adapters.ack_first import AckFirstExecutor
+from bot.context import Actor, ActorLookup, resolve_actor
 from bot.i18n import t
 from bot.installations import ROTATE_MINUTES
 from bot.listeners import register_listeners
+from bot.listeners.common import lang_of_request
 from bot.services import Services
 
 __all__ = ["BOT_SCOPES", "create_app"]
@@ -48,6 +53,7 @@ def _user_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 VERIFIED = "verified"
+_ids = random.Random()   # request ids for the log: no system call in the request's path
 
 
 def _mark_verified(context: Any, next: Callable[[], Any]) -> Any:
@@ -60,12 +66,13 @@ def _mark_verified(context: Any, next: Callable[[], Any]) -> Any:
 
 
 def _middleware(services: Services) -> Callable[..., Any]:
-    """Puts `services` and the `actor` into Bolt's context (listeners receive them as
-    arguments) and drops Slack's retries of events already handled."""
+    """Puts `services` and the `actor` (looked up when a listener first asks: see
+    `bot.listeners.common.actor_of`) into Bolt's context (listeners receive them as arguments)
+    and drops Slack's retries of events already handled."""
 
     def middleware(body: dict[str, Any], context: Any, request: Any, next: Callable[[], Any]
                    ) -> Any:
-        context["request_id"] = uuid.uuid4().hex[:12]
+        context["request_id"] = f"{_ids.getrandbits(48):012x}"
         context["services"] = services
         kind = body.get("type") or ("command" if "command" in body else "other")
         services.metrics.requests.labels(kind=kind).inc()
@@ -78,10 +85,14 @@ def _middleware(services: Services) -> Callable[..., Any]:
                 return BoltResponse(status=200, body="")
         team, user = _user_of(body)
         if team and user and user != context.get("bot_user_id"):
-            with services.uow() as uow:
-                context["actor"] = resolve_actor(uow, services.locales,
-                                                 context.get("client") or services.client,
-                                                 team_id=team, user_id=user)
+            client = context.get("client") or services.client
+
+            def lookup() -> Actor:
+                with services.uow() as uow:
+                    return resolve_actor(uow, services.locales, client, team_id=team,
+                                         user_id=user)
+
+            context["actor"] = ActorLookup(lookup)
         return next()
 
     return middleware
@@ -96,8 +107,7 @@ def _error_handler(services: Services) -> Callable[..., Any]:
         request_id = context.get("request_id", "-") if context else "-"
         log.error("request %s failed: %s", request_id, error, exc_info=error)
         services.metrics.errors.labels(kind=type(error).__name__).inc()
-        actor: Actor | None = context.get("actor") if context else None
-        lang = actor.lang if actor else "en"
+        lang = lang_of_request(context) if context else "en"
         if respond is not None and body.get("response_url"):
             try:
                 respond(text=t("error.unexpected", lang, ref=request_id), response_type="ephemeral",
@@ -115,7 +125,10 @@ def create_app(services: Services) -> App:
     options: dict[str, Any] = {
         "signing_secret": settings.signing_secret or "console-has-no-secret",
         "client": services.client,
-        "process_before_response": False,
+        # acknowledgements run inline (no 10 ms poll); the slow work stays in lazy listeners,
+        # started once the acknowledgement is out
+        "process_before_response": True,
+        "listener_executor": AckFirstExecutor(),
         "token_verification_enabled": False,
         "request_verification_enabled": settings.mode != "console",
         "raise_error_for_unhandled_request": False,

@@ -2,7 +2,9 @@
 
 The language follows the user's Slack locale (`users.info` with `include_locale`), falling back to
 the directory; the time zone likewise. Lookups are cached, so an acknowledgement never waits on
-Slack for a user it has seen in the last hour.
+Slack for a user it has seen in the last hour; and a request's actor is looked up only when a
+listener first asks (`ActorLookup`), which for most requests is in the lazy listener, after the
+acknowledgement.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -21,7 +25,7 @@ from rules.answers import Viewer
 from rules.vocabulary import Role
 from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["Actor", "LocaleCache", "resolve_actor"]
+__all__ = ["Actor", "ActorLookup", "LocaleCache", "resolve_actor"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,34 @@ class Actor:
     def owns(self, partner_org_id: int | None) -> bool:
         """Whether a deal of `partner_org_id` is this partner's own."""
         return self.role is Role.PARTNER and partner_org_id == self.partner_org_id
+
+
+class ActorLookup:
+    """The actor of one request, looked up on first use (a database read, perhaps a Slack call)
+    and then kept: the acknowledgement does not wait for it unless it needs the actor (a modal's
+    validation). Bolt deep-copies a request's context for its lazy listeners; the copies share
+    this one lookup."""
+
+    def __init__(self, lookup: Callable[[], Actor]) -> None:
+        self._lookup = lookup
+        self._actor: Actor | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Actor:
+        """The actor, looked up on first use. No lock is held while looking up: a thread
+        holding the database's write lock must never wait for one waiting on the database (two
+        first uses at once both look up; the first result is kept)."""
+        actor = self._actor
+        if actor is None:
+            found = self._lookup()
+            with self._lock:
+                if self._actor is None:
+                    self._actor = found
+                actor = self._actor
+        return actor
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ActorLookup:
+        return self
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from waitress.server import create_server
 
+from bot.adapters.ack_first import OpenedOnClose, responding
 from bot.adapters.signature import SignatureCheck
 from bot.config import ConfigError
 
@@ -77,7 +78,9 @@ def _events(slack: SlackRequestHandler, check: SignatureCheck) -> WsgiApp:
         verified["wsgi.input"] = io.BytesIO(body)
         verified["CONTENT_LENGTH"] = str(len(body))
         try:
-            return slack(verified, start_response)
+            with responding() as gate:   # lazy work waits for this response to be out
+                answer = slack(verified, start_response)
+            return OpenedOnClose(answer, gate)
         except Exception as error:  # a signed body Bolt cannot parse: refuse it, log it
             log.warning("unreadable signed request: %s", error)
             return _plain(start_response, "400 Bad Request", "bad request\n")

@@ -8,21 +8,30 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.context import Actor
+from bot.context import Actor, ActorLookup
 from bot.i18n import t
 from bot.messages import Reader
 from bot.syntax import UsageError
 from bot.usecases.usage import usage_reply
 from bot.views.text import render_reply
 
-__all__ = ["actor_of", "failure_text", "polite", "say_private", "say_usage", "stranger"]
+__all__ = ["ack_now", "actor_of", "failure_text", "lang_of_request", "polite", "say_private",
+           "say_usage", "stranger"]
 
 log = logging.getLogger(__name__)
 
 
+def ack_now(ack: Any) -> None:
+    """The acknowledgement of a listener whose work is lazy: it runs in the request's own
+    thread (the app processes before responding), so Slack has its answer at once."""
+    ack()
+
+
 def actor_of(context: Any) -> Actor | None:
-    """The actor the middleware resolved (None for requests without a user)."""
+    """The actor of the request (None for requests without a user), looked up on first use."""
     actor = context.get("actor")
+    if isinstance(actor, ActorLookup):
+        return actor()
     return actor if isinstance(actor, Actor) else None
 
 
@@ -50,8 +59,17 @@ def failure_text(context: Any) -> str:
     id, so an admin can find it in the log)."""
     request_id = context.get("request_id", "-") if hasattr(context, "get") else "-"
     log.exception("request %s: a listener failed", request_id)
-    actor = actor_of(context) if hasattr(context, "get") else None
-    return t("error.unexpected", actor.lang if actor else "en", ref=request_id)
+    return t("error.unexpected", lang_of_request(context), ref=request_id)
+
+
+def lang_of_request(context: Any) -> str:
+    """The language to answer a failure in: the actor's, or English when there is no actor or
+    looking them up is what failed."""
+    try:
+        actor = actor_of(context) if hasattr(context, "get") else None
+    except Exception:  # the failure being answered may be the directory itself
+        return "en"
+    return actor.lang if actor is not None else "en"
 
 
 def polite(function: Callable[..., Any]) -> Callable[..., Any]:

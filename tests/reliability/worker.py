@@ -11,6 +11,11 @@ takes hours in the rules (leases, backoff, escalation steps) passes in seconds.
 
 A database error (PostgreSQL gone, a connection cut) does not end it: the loop goes on after a
 short pause, as the scheduler's next run would.
+
+`--scheduler SECONDS` runs the real scheduler and the outbox pump instead of the loop, as
+`coseller scheduler` does (`scheduler.build_scheduler`: the sweep and the outbox jobs at start
+and every SECONDS, each run guarded and logged as in production), on the connection limits of
+the `DATABASE_*` environment.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +41,7 @@ from bot.bootstrap import Services, bootstrap
 from bot.config import Settings
 from bot.outbox import deliver_round
 from bot.pacing import Pacer
+from scheduler import build_scheduler, job_table
 from storage.models import Clock, ClockState, OutboxMessage, OutboxState
 
 log = logging.getLogger("worker")
@@ -51,6 +58,8 @@ def main() -> int:
     parser.add_argument("--name", default="w")
     parser.add_argument("--sweep-limit", type=int, default=200)
     parser.add_argument("--deliver-limit", type=int, default=50)
+    parser.add_argument("--scheduler", type=float, default=0.0,
+                        help="run the real scheduler, its jobs every SECONDS")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format=f"{args.name} %(levelname)s %(name)s: %(message)s")
@@ -69,6 +78,8 @@ def main() -> int:
     with services.engine.connect():
         pass
     print("ready", flush=True)
+    if args.scheduler:
+        return _scheduled(services, args.scheduler, args.until, now)
     errors = acted = sent = 0
     while True:
         try:
@@ -87,6 +98,33 @@ def main() -> int:
             errors += 1
             log.warning("database error, carrying on: %s", str(error).splitlines()[0])
             time.sleep(0.2)
+
+
+def _scheduled(services: Services, seconds: float, until: datetime | None,
+               now: Callable[[], datetime]) -> int:
+    """The sweep and the outbox as the production scheduler runs them, until the work due by
+    `until` is done."""
+    services.jobs = [job for job in job_table(services, sweep_seconds=seconds,
+                                              outbox_seconds=seconds)
+                     if job.id in ("sweep-clocks", "deliver-outbox")]
+    jobs = build_scheduler(services)
+    pump = services.pump
+    assert pump is not None
+    pump.start()                           # as `coseller scheduler` does
+    jobs.start()
+    try:
+        while True:
+            time.sleep(0.1)
+            try:
+                if until is not None and now() >= until and _idle(services):
+                    break
+            except DBAPIError:
+                continue   # the jobs say so in the log
+    finally:
+        jobs.shutdown(wait=True)
+        pump.stop()
+    log.warning("done: scheduled work finished")
+    return 0
 
 
 def _idle(services: Services) -> bool:

@@ -56,9 +56,9 @@ def register(app: App) -> None:
     def ack_now(ack: Any) -> None:
         ack()
 
-    def extend(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+    def extend(services: Services, body: dict[str, Any], context: Any, client: Any,
                respond: Any) -> None:
-        ack()  # the modal opens inside the request: a trigger id lasts 3 seconds
+        # lazy, started as soon as the click is acknowledged: a trigger id lasts 3 seconds
         actor, deal_id, clock_id = _clicked(body, context, respond)
         if actor is None or deal_id is None:
             return
@@ -89,6 +89,6 @@ def register(app: App) -> None:
             reply = refused.reply
         answer(respond, actor, reply)
 
-    app.action("breach_extend")(extend)
+    app.action("breach_extend")(ack=ack_now, lazy=[polite(extend)])
     app.action("breach_remove")(ack=ack_now, lazy=[polite(remove)])
     app.action("breach_dismiss")(ack=ack_now, lazy=[polite(dismiss)])

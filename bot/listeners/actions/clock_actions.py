@@ -44,25 +44,22 @@ __all__ = ["open_extension", "register"]
 Handler = Callable[..., None]
 
 
-def _open_bant(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+def _open_bant(services: Services, body: dict[str, Any], context: Any, client: Any,
                respond: Any) -> None:
-    ack()
     actor, deal_id = clicked(body, context, respond)
     if actor is not None and deal_id is not None:
         show_bant(services, actor, DealRef(deal_id), body, client, respond)
 
 
-def _open_ooo(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
+def _open_ooo(services: Services, body: dict[str, Any], context: Any, client: Any,
               respond: Any) -> None:
-    ack()
     actor = actor_of(context)
     if actor is not None and not stranger(actor, respond):
         show_ooo(services, actor, body, client, respond)
 
 
-def _open_extension(services: Services, ack: Any, body: dict[str, Any], context: Any,
+def _open_extension(services: Services, body: dict[str, Any], context: Any,
                     client: Any, respond: Any) -> None:
-    ack()
     actor, deal_id = clicked(body, context, respond)
     if actor is not None and deal_id is not None:
         open_modal(actor, body, client, respond,
@@ -92,9 +89,8 @@ def _decide_extension(*, approve: bool) -> Handler:
     return work
 
 
-def _open_discount(services: Services, ack: Any, body: dict[str, Any], context: Any,
+def _open_discount(services: Services, body: dict[str, Any], context: Any,
                    client: Any, respond: Any) -> None:
-    ack()
     actor, discount_id = clicked(body, context, respond)
     if actor is not None and discount_id is not None:
         open_modal(actor, body, client, respond,
@@ -127,12 +123,12 @@ def _ack_now(ack: Any) -> None:
 
 def register(app: App) -> None:
     """Register the follow-up buttons."""
-    app.action("bant_open")(_open_bant)
-    app.action("ooo_open")(_open_ooo)
-    app.action("extension_open")(_open_extension)
+    app.action("bant_open")(ack=_ack_now, lazy=[polite(_open_bant)])
+    app.action("ooo_open")(ack=_ack_now, lazy=[polite(_open_ooo)])
+    app.action("extension_open")(ack=_ack_now, lazy=[polite(_open_extension)])
     app.action("extension_approve")(ack=_ack_now,
                                     lazy=[polite(_decide_extension(approve=True))])
     app.action("extension_decline")(ack=_ack_now,
                                     lazy=[polite(_decide_extension(approve=False))])
-    app.action("discount_approve")(_open_discount)
+    app.action("discount_approve")(ack=_ack_now, lazy=[polite(_open_discount)])
     app.action("discount_decline")(ack=_ack_now, lazy=[polite(_decline_discount)])

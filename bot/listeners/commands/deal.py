@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands import deal_calendar, deal_followup, deal_lifecycle, deal_timeline
 from bot.listeners.commands.subcommand import Subcommand
-from bot.listeners.common import actor_of, polite, say_private, stranger
+from bot.listeners.common import ack_now, actor_of, polite, say_private, stranger
 from bot.messages import Reader, Reply
 from bot.views.text import render_reply
 
@@ -41,17 +41,6 @@ def register(app: App) -> None:
         name, _, rest = str(body.get("text") or "").strip().partition(" ")
         return name.lower(), rest.strip()
 
-    def ack_now(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any,
-                respond: Any) -> None:
-        name, rest = split(body)
-        sub = SUBCOMMANDS.get(name)
-        actor = actor_of(context)
-        if sub is not None and sub.opens_modal and actor is not None and actor.known:
-            ack()
-            sub.run(services, actor, rest, body, client, respond)
-            return
-        ack()
-
     def work(services: Services, body: dict[str, Any], context: Any, client: Any, respond: Any) -> None:
         name, rest = split(body)
         sub = SUBCOMMANDS.get(name)
@@ -64,7 +53,6 @@ def register(app: App) -> None:
                 Reply.refusal("deal.unknown_subcommand", name=name)
             say_private(respond, render_reply(reply, Reader(actor.lang, actor.tz)))
             return
-        if not sub.opens_modal:
-            sub.run(services, actor, rest, body, client, respond)
+        sub.run(services, actor, rest, body, client, respond)
 
     app.command("/deal")(ack=ack_now, lazy=[polite(work)])

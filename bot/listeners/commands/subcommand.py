@@ -15,7 +15,8 @@ __all__ = ["Subcommand"]
 
 @dataclass(frozen=True)
 class Subcommand:
-    """A `/deal` subcommand: `opens_modal` ones run inside the ack (trigger ids expire in 3 s)."""
+    """A `/deal` subcommand, run in the lazy listener started as soon as the command is
+    acknowledged; `opens_modal` ones open a modal (trigger ids expire in 3 s)."""
 
     run: Callable[[Services, Actor, str, dict[str, Any], Any, Any], None]
     opens_modal: bool = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.listeners.commands.deal_lifecycle import open_register
-from bot.listeners.common import actor_of, stranger
+from bot.listeners.common import ack_now, actor_of, polite, stranger
 from bot.views.deal_modals import domain_in
 
 if TYPE_CHECKING:
@@ -22,8 +22,7 @@ CALLBACK_ID = "register_deal_shortcut"
 def register(app: App) -> None:
     """Register the message shortcut."""
 
-    def shortcut(services: Services, ack: Any, body: dict[str, Any], context: Any, client: Any) -> None:
-        ack()
+    def shortcut(services: Services, body: dict[str, Any], context: Any, client: Any) -> None:
         respond = context.get("respond")
         actor = actor_of(context)
         if actor is None or not actor.known:
@@ -36,4 +35,4 @@ def register(app: App) -> None:
                       domain=domain_in(str(message.get("text") or "")),
                       source={"channel": channel, "ts": message.get("ts")})
 
-    app.shortcut(CALLBACK_ID)(shortcut)
+    app.shortcut(CALLBACK_ID)(ack=ack_now, lazy=[polite(shortcut)])
