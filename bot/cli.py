@@ -108,14 +108,7 @@ def _scheduler(args: argparse.Namespace) -> int:
     if args.database_url:
         settings = replace(settings, database_url=args.database_url)
     configure_logging("http")
-    services = bootstrap(settings)
-    if services.pump is not None:  # the outbox at its pace (the job alone sends every 2 s)
-        services.pump.start()
-    try:
-        run_alone(services)
-    finally:
-        if services.pump is not None:
-            services.pump.stop()
+    run_alone(bootstrap(settings))  # the scheduler and the outbox pump
     return 0
 
 

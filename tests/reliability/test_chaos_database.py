@@ -32,16 +32,19 @@ SPEED = 60.0
 T0 = utc(2025, 12, 4, 3, 0)        # Thu 4 Dec 2025 12:00 in Tokyo
 OUTAGE = 3.0                       # seconds the database is away (cut or black-holed)
 RECOVERY = 40.0                    # seconds a worker may take to finish after it is back
-HANGS = pytest.mark.xfail(reason="issue 13: no PostgreSQL keepalives, connect or statement "
-                                 "timeouts: a silent connection hangs the worker forever",
-                          strict=False)
-FAULTS = [pytest.param("cut", id="cut"), pytest.param("blackhole", id="blackhole", marks=HANGS),
-          pytest.param("freeze", id="frozen-half-open", marks=HANGS)]
+FAULTS = [pytest.param("cut", id="cut"), pytest.param("blackhole", id="blackhole"),
+          pytest.param("freeze", id="frozen-half-open")]
+# the worker's database limits, short so that an outage is noticed within the test's time
+SHORT_LIMITS = {"DATABASE_CONNECT_TIMEOUT": "2", "DATABASE_STATEMENT_TIMEOUT": "2",
+                "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT": "2", "DATABASE_ANSWER_TIMEOUT": "3",
+                "DATABASE_TCP_USER_TIMEOUT": "2", "DATABASE_POOL_TIMEOUT": "2"}
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_worker_recovers_alone_when_the_database_comes_back(
-        pg_url: str, tmp_path: Path, fault: str) -> None:
+        pg_url: str, tmp_path: Path, fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SHORT_LIMITS.items():
+        monkeypatch.setenv(name, value)
     virtual = VirtualTime(T0, SPEED)
     fake = slack_like(virtual, latency=0.005, jitter=0.003)
     services = make_services(pg_url, fake, Clock(T0))
