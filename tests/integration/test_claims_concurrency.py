@@ -132,5 +132,6 @@ def test_four_processes_claim_ten_thousand_clocks_each_exactly_once(tmp_path: Pa
 def test_two_processes_claim_two_thousand_clocks_each_exactly_once_on_sqlite(tmp_path: Path) -> None:
     with fresh_database("sqlite", tmp_path) as url:
         # SQLite's busy handler is not fair: without a moment between claims one process can
-        # take every batch while the other backs off, and nothing would overlap.
-        run_sweep(url, clocks=2_000, processes=2, handling=0.005)
+        # take every batch while the other backs off (its busy handler sleeps up to 100 ms a
+        # time), and nothing would overlap: each batch is handled for longer than that.
+        run_sweep(url, clocks=2_000, processes=2, handling=0.2)
