@@ -32,35 +32,16 @@ from rules.facts import Partner
 from rules.sections import Section
 from rules.upmarket import CRM_IMPLEMENTATION
 from rules.vocabulary import PartnerKind, Role, Tier
+from storage.lanes import ANSWER_KEYS
 
 if TYPE_CHECKING:
     from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
-    "Answered",
-    "AssumedPartner",
-    "Button",
-    "ChannelLink",
-    "Closest",
-    "EndOfDay",
-    "Mention",
-    "Outgoing",
-    "Param",
-    "Reader",
-    "Recipient",
-    "Refused",
-    "Reply",
-    "Ruling",
-    "Text",
-    "ToChannel",
-    "ToPerson",
-    "ToThread",
-    "Typed",
-    "decode",
-    "due_param",
-    "encode",
-    "queue",
-    "queue_many",
+    "Answered", "AssumedPartner", "Button", "ChannelLink", "Closest", "EndOfDay", "Mention",
+    "Outgoing", "Param", "Reader", "Recipient", "Refused", "Reply", "Ruling", "Text",
+    "ToChannel", "ToPerson", "ToThread", "Typed", "decode", "due_param", "encode", "queue",
+    "queue_many"
 ]
 
 RENDER = "message"  # the outbox renderer of every typed message
@@ -392,12 +373,17 @@ def decode(key: str, payload: Mapping[str, Any]) -> Outgoing:
 
 def conversation(message: Outgoing) -> str:
     """The conversation in which messages keep their order: a deal's thread, a person's
-    direct messages, or a channel."""
-    if isinstance(message.to, ToThread):
-        return f"deal:{message.to.deal_id}"
-    if isinstance(message.to, ToPerson):
-        return f"person:{message.to.person_id}"
-    return message.to.channel
+    direct messages, or a channel; answers to people apart (they never wait behind others)."""
+    plain = _plain(message.to)
+    return f"answer:{plain}"[:32] if message.key.startswith(ANSWER_KEYS) else plain
+
+
+def _plain(to: Recipient) -> str:
+    if isinstance(to, ToThread):
+        return f"deal:{to.deal_id}"
+    if isinstance(to, ToPerson):
+        return f"person:{to.person_id}"
+    return to.channel
 
 
 def queue(uow: AbstractUnitOfWork, message: Outgoing) -> bool:

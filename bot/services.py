@@ -21,7 +21,7 @@ from bot.context import LocaleCache
 from bot.dm_channels import DmChannels
 from bot.installations import BotTokens
 from bot.metrics import Metrics
-from bot.pacing import Pacer
+from bot.pacing import Pacer, slack_pacer
 from rules.regions import RegionDirectory
 from storage.unit_of_work import AbstractUnitOfWork, UnitOfWork, utc_now
 
@@ -66,7 +66,7 @@ class Services:
     locales: LocaleCache = field(default_factory=LocaleCache)
     metrics: Metrics = field(default_factory=Metrics)
     worker: str = "coseller"
-    pacer: Pacer = field(default_factory=Pacer)
+    pacer: Pacer = field(default_factory=slack_pacer)
     dms: DmChannels = field(default_factory=DmChannels)  # direct-message channels, opened once
     pump: Pump | None = None
     jobs: list[Job] = field(default_factory=list)

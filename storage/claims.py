@@ -31,18 +31,18 @@ DEFAULT_LEASE = timedelta(minutes=5)
 
 
 def _claim(factory: sessionmaker[Session], model: Any, *, state_sql: str, due_column: Any,
-           now: datetime, limit: int, worker: str, lease: timedelta, extra: Any = None
-           ) -> list[int]:
+           now: datetime, limit: int, worker: str, lease: timedelta, extra: Any = None,
+           first: Any = None) -> list[int]:
     if limit <= 0:
         return []
     with factory.begin() as session:
         return _claim_in(session, model, state_sql=state_sql, due_column=due_column, now=now,
-                         limit=limit, worker=worker, lease=lease, extra=extra)
+                         limit=limit, worker=worker, lease=lease, extra=extra, first=first)
 
 
 def _claim_in(session: Session, model: Any, *, state_sql: str, due_column: Any,
               now: datetime, limit: int, worker: str, lease: timedelta,
-              extra: Any = None) -> list[int]:
+              extra: Any = None, first: Any = None) -> list[int]:
     if limit <= 0:
         return []
     free = or_(model.claimed_until.is_(None), model.claimed_until < now)
@@ -51,7 +51,7 @@ def _claim_in(session: Session, model: Any, *, state_sql: str, due_column: Any,
         where = and_(where, extra)
     candidates = (select(model.id)
                   .where(where)
-                  .order_by(due_column, model.id)
+                  .order_by(*([] if first is None else [first]), due_column, model.id)
                   .limit(limit)
                   .with_for_update(skip_locked=True))
     values: dict[str, Any] = {"claimed_by": worker, "claimed_until": now + lease}
@@ -82,10 +82,11 @@ def claim_outbox(factory: sessionmaker[Session], *, now: datetime, limit: int, w
                  lease: timedelta = DEFAULT_LEASE) -> list[int]:
     """Claim up to `limit` pending outgoing messages whose next attempt is due and that head
     their conversation (no earlier pending message of the same conversation, claimed or not:
-    one conversation never has two sends in flight, and a waiting row takes no slot)."""
+    one conversation never has two sends in flight, and a waiting row takes no slot); the
+    first lane first (`storage.lanes`: answers to people before background work)."""
     return _claim(factory, OutboxMessage, state_sql="outbox.state = 'pending'",
                   due_column=OutboxMessage.next_attempt_at, now=now, limit=limit, worker=worker,
-                  lease=lease, extra=_conversation_head())
+                  lease=lease, extra=_conversation_head(), first=OutboxMessage.lane)
 
 
 def _conversation_head() -> Any:

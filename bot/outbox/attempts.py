@@ -22,13 +22,8 @@ log = logging.getLogger(__name__)
 
 
 MAX_ATTEMPTS = 8
-
-
-
-
 SENDING = "sending"  # last_error while a send is under way: a crash leaves it so
-
-
+SUPERSEDED = "superseded"  # last_error of a card edit settled without a call: a newer one follows
 MAYBE_SENT = "maybe sent"  # last_error's prefix after a failure that Slack may have acted on
 
 
@@ -46,6 +41,14 @@ def retry_at(message: OutboxMessage, at: datetime) -> None:
     """Release a row unsent, due again at `at` (not before: it takes no claim slot meanwhile)."""
     release(message)
     message.next_attempt_at = max(message.next_attempt_at, at)
+
+
+def superseded(message: OutboxMessage) -> None:
+    """Settle a card edit without a call: a newer edit of the same card waits behind it, and the
+    card is drawn when sent, so that one shows this one's state too (a burst is one edit)."""
+    message.state = OutboxState.SENT
+    message.last_error = SUPERSEDED
+    release(message)
 
 
 def after_send(uow: AbstractUnitOfWork, message: OutboxMessage, result: dict[str, Any]) -> None:

@@ -1,37 +1,40 @@
-"""Delivery rounds: claim due rows under a token of this round, send each in its conversation's
-order, record the outcome."""
+"""Delivery rounds: claim due conversation heads under a token of this round, prepare and pace
+them in one transaction, send them side by side (`bot.outbox.sending`), record the outcomes in
+one transaction."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError
 
 from bot.installations import outbox_client, team_of
 from bot.outbox.attempts import (
     SENDING,
     after_send,
-    ambiguous,
     earlier_pending,
     failed,
     refuse,
     release,
     retry_at,
+    superseded,
     unsure,
 )
-from bot.outbox.reconcile import reconcile
 from bot.outbox.rendering import Destinations, NotReady, prepare
+from bot.outbox.sending import DEFAULT_SENDERS, FAILURES, Send, Sent, send_all
 from bot.pacing import Pacer
 from bot.usecases.channels import HeldBack, hold
 from bot.usecases.recipients import Unseen
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
+from storage.repositories.outbox import CARD_CONVERSATION
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -48,6 +51,9 @@ class Delivery:
     paced: float = 0.0
     failed: int = 0
 
+    def wait(self, seconds: float) -> None:
+        self.paced = min(self.paced or seconds, seconds)
+
 
 def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
                 pacer: Pacer | None = None) -> int:
@@ -56,129 +62,157 @@ def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
 
 
 def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
-                  pacer: Pacer | None = None) -> Delivery:
-    """One round: claim due messages, send each in its conversation's order, record the result.
+                  pacer: Pacer | None = None, senders: int | None = None) -> Delivery:
+    """One round: claim due conversation heads, prepare them, send them side by side (up to
+    `senders` calls in flight), record the outcomes.
 
-    A message is marked as being sent (committed) before the call, so that after a crash it is
-    reconciled with what Slack already has before anything is sent again. Each round claims
-    under a token of its own and handles only the rows it still holds: a row whose lease ran
-    out meanwhile and was claimed by another worker is left to that worker.
+    The rows to send are marked as being sent (committed) before any call, so that after a
+    crash each is reconciled with what Slack already has before anything is sent again. Each
+    round claims under a token of its own and records only the rows it still holds: a row whose
+    lease ran out meanwhile and was claimed by another worker is left to that worker.
     """
     pacer = pacer or services.pacer
     client = outbox_client(client)  # no SDK retries: the outbox sees every failure
-    now = services.now()
     token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
-    ids = claim_outbox(services.factory, now=now, limit=limit, worker=token)
+    ids = claim_outbox(services.factory, now=services.now(), limit=limit, worker=token)
     done = Delivery()
-    known: Destinations = {}
-    for message_id in ids:
-        _deliver_one(services, client, message_id, token=token, pacer=pacer, done=done,
-                     known=known)
+    deliver_claimed(services, client, ids, token=token, pacer=pacer, done=done,
+                    senders=senders or DEFAULT_SENDERS)
     return done
 
 
-def _deliver_one(services: Services, client: WebClient, message_id: int, *, token: str,
-                 pacer: Pacer, done: Delivery, known: Destinations) -> None:
-    client = _sender(services, client, message_id, token)
+def deliver_claimed(services: Services, client: WebClient, ids: list[int], *, token: str,
+                    pacer: Pacer, done: Delivery, senders: int = DEFAULT_SENDERS,
+                    known: Destinations | None = None) -> None:
+    """Deliver rows claimed under `token`: prepared and paced together, sent side by side,
+    recorded together (a round's steps after its claim)."""
+    if not ids:
+        return
+    clients = _senders(services, client, ids, token)
+    sends = _prepare_round(services, clients, ids, token=token, pacer=pacer, done=done,
+                           known={} if known is None else known)
+    _record(services, send_all(sends, senders), token, done)
+
+
+Sender = tuple[WebClient, str | None]
+
+
+def _senders(services: Services, client: WebClient, ids: list[int], token: str
+             ) -> dict[int, Sender]:
+    """Each row's workspace and the client to send it with. OAuth installs: the workspace's
+    client, its bot token rotated first if it is about to expire; else (one bot token, or a
+    workspace not known) the given client. Looked up before the round's transaction, which
+    holds SQLite's write lock that a rotation needs."""
     with services.uow(actor="outbox") as uow:
-        message = uow.outbox.claimed(message_id, token)
-        if message is None or message.state is not OutboxState.PENDING:
-            return
-        if earlier_pending(uow, message):  # claimed as a head; an earlier row came since
-            release(message)
-            uow.commit()
-            return
-        interrupted = unsure(message)
+        teams = {m.id: team_of(uow, m) for m in uow.outbox.claimed_many(ids, token)}
+    found: dict[str | None, WebClient] = {}
+    for team in set(teams.values()):
+        found[team] = client
+        if services.tokens is None:
+            continue
         try:
-            method, args = prepare(services, uow, message, client, known)
-        except NotReady:  # its thread has no card yet: tried again later, not every round
-            retry_at(message, services.now() + not_ready_delay(message, services.now()))
-            uow.commit()
-            return
-        except Unseen as unseen:  # the recipient door: kept as refused, never sent
-            refuse(uow, message, services.now(), unseen)
-            log.warning("outbox %s refused: %s", message.idempotency_key, unseen)
-            uow.commit()
-            done.failed += 1
-            return
-        except HeldBack as held:  # Slack Connect: another partner's member is in the channel
-            hold(uow, message, held)
-            uow.commit()
-            log.warning("outbox %s held back: %s", message.idempotency_key, held)
-            return
-        except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-            message.attempts += 1
-            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
-            return
-        except DBAPIError:
-            raise
-        except Exception as error:  # a message that cannot be built: tried, then dead
-            log.exception("outbox %s: cannot prepare", message.idempotency_key)
-            message.attempts += 1
-            _give_up_for_now(services, uow, message, error, done, unsure=interrupted)
-            return
-        channel = str(args.get("channel") or message.channel)
-        wait = pacer.wait_for(channel)
-        if wait > 0:  # the channel's pace: due again when it may go, not claimed until then
-            retry_at(message, services.now() + timedelta(seconds=wait))
-            uow.commit()
-            done.paced = min(done.paced or wait, wait)
-            return
-        if interrupted:
-            try:
-                ts = reconcile(client, message, method, args)
-            except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-                message.attempts += 1
-                _give_up_for_now(services, uow, message, error, done, unsure=True)
-                return
-            if ts is not None:
-                after_send(uow, message, {"ts": ts, "channel": channel})
-                uow.commit()
-                done.sent += 1
-                return
-        _send(services, uow, client, message, method=method, args=args, pacer=pacer, done=done)
+            found[team] = services.tokens.client_for(team) or client
+        except SlackClientError as error:  # the refresh failed: the send fails and is retried
+            log.warning("outbox: no fresh bot token for workspace %s: %s", team,
+                        type(error).__name__)
+    return {message_id: (found[team], team) for message_id, team in teams.items()}
 
 
-def _sender(services: Services, client: WebClient, message_id: int, token: str) -> WebClient:
-    """OAuth installs: the client of the row's workspace, its bot token rotated first if it is
-    about to expire; else (one bot token, or a workspace not known) the given client. Looked up
-    before the row's transaction, which holds SQLite's write lock that a rotation needs."""
-    if services.tokens is None:
-        return client
+def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int], *,
+                   token: str, pacer: Pacer, done: Delivery, known: Destinations) -> list[Send]:
+    """In one transaction: each row rendered, checked at the doors and paced; those that go
+    now marked as being sent; the others released to when they may go."""
+    sends: list[Send] = []
+    spacing: Counter[tuple[str, str | None, str]] = Counter()
     with services.uow(actor="outbox") as uow:
-        message = uow.outbox.claimed(message_id, token)
-        team = team_of(uow, message) if message is not None else None
+        for message in uow.outbox.claimed_many(ids, token):
+            client, team = clients.get(message.id, (None, None))
+            if client is None or message.state is not OutboxState.PENDING:
+                continue
+            send = _prepare_one(services, uow, message, client, team, pacer=pacer, done=done,
+                                known=known, spacing=spacing)
+            if send is not None:
+                sends.append(send)
+        uow.commit()
+    return sends
+
+
+def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
+                 client: WebClient, team: str | None, *, pacer: Pacer, done: Delivery,
+                 known: Destinations, spacing: Counter[tuple[str, str | None, str]]
+                 ) -> Send | None:
+    now = services.now()
+    if earlier_pending(uow, message):  # claimed as a head; an earlier row came since
+        release(message)
+        return None
+    if message.channel.startswith(CARD_CONVERSATION) and uow.outbox.later_pending(message):
+        superseded(message)  # a newer edit of the same card follows: it shows this one's state
+        done.sent += 1
+        return None
+    interrupted = unsure(message)
     try:
-        return services.tokens.client_for(team) or client
-    except SlackClientError as error:  # the refresh failed: the send fails and is retried
-        log.warning("outbox: no fresh bot token for workspace %s: %s", team,
-                    type(error).__name__)
-        return client
-
-
-def _send(services: Services, uow: AbstractUnitOfWork, client: WebClient, message: OutboxMessage, *,
-          method: str, args: dict[str, Any], pacer: Pacer, done: Delivery) -> None:
-    """Mark the message as being sent (committed, and leased for the call), send, record."""
+        method, args = prepare(services, uow, message, client, known)
+    except NotReady:  # its thread has no card yet: tried again later, not every round
+        retry_at(message, now + not_ready_delay(message, now))
+        return None
+    except Unseen as unseen:  # the recipient door: kept as refused, never sent
+        refuse(uow, message, now, unseen)
+        log.warning("outbox %s refused: %s", message.idempotency_key, unseen)
+        done.failed += 1
+        return None
+    except HeldBack as held:  # Slack Connect: another partner's member is in the channel
+        hold(uow, message, held)
+        log.warning("outbox %s held back: %s", message.idempotency_key, held)
+        return None
+    except DBAPIError:
+        raise
+    except Exception as error:  # Slack could not be asked, or a message that cannot be built
+        if not isinstance(error, FAILURES):
+            log.exception("outbox %s: cannot prepare", message.idempotency_key)
+        message.attempts += 1
+        _give_up_for_now(uow, message, now, error, done, unsure=interrupted)
+        return None
+    channel = str(args.get("channel") or message.channel)
+    wait = pacer.take(channel, team=team, method=method)
+    if wait > 0:  # its pace: due again when it may go (rows after it further on), unclaimed
+        key = (channel, team, method)
+        later = wait + spacing[key] * pacer.interval_of(channel, team=team, method=method)
+        spacing[key] += 1
+        retry_at(message, now + timedelta(seconds=later))
+        done.wait(later)
+        return None
     message.attempts += 1
     message.last_error = SENDING
-    message.claimed_until = services.now() + DEFAULT_LEASE  # ours while the call lasts
-    uow.commit()
-    pacer.sent(str(args.get("channel") or message.channel))  # the pace counts from the start
-    try:
-        result = client.api_call(method, json=args)
-    except (SlackApiError, SlackClientError, OSError, TimeoutError) as error:
-        _give_up_for_now(services, uow, message, error, done, unsure=ambiguous(error))
+    message.claimed_until = now + DEFAULT_LEASE  # ours while the call lasts
+    return Send(message.id, message.idempotency_key, message.created_at, method, args, client,
+                unsure=interrupted)
+
+
+def _record(services: Services, outcomes: list[Sent], token: str, done: Delivery) -> None:
+    """The round's outcomes, in one transaction: sent, or failed and when to try again. A row
+    this round no longer holds (its lease ran out) is left as being sent: whoever claims it
+    looks for it in Slack first."""
+    if not outcomes:
         return
-    after_send(uow, message, dict(result.data) if isinstance(result.data, dict) else {})
-    uow.commit()
-    done.sent += 1
+    now = services.now()
+    with services.uow(actor="outbox") as uow:
+        rows = {m.id: m for m in uow.outbox.claimed_many([o.send.id for o in outcomes], token)}
+        for outcome in outcomes:
+            message = rows.get(outcome.send.id)
+            if message is None or message.state is not OutboxState.PENDING:
+                continue
+            if outcome.error is None:
+                after_send(uow, message, outcome.result or {})
+                done.sent += 1
+            else:
+                _give_up_for_now(uow, message, now, outcome.error, done, unsure=outcome.unsure)
+        uow.commit()
 
 
-def _give_up_for_now(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
+def _give_up_for_now(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime,
                      error: Exception, done: Delivery, *, unsure: bool) -> None:
-    reason = failed(uow, message, services.now(), error, unsure=unsure)
+    reason = failed(uow, message, now, error, unsure=unsure)
     log.warning("outbox %s (%s) failed: %s", message.idempotency_key, reason, error)
-    uow.commit()
     done.failed += 1
 
 

@@ -1,5 +1,6 @@
 """The background thread that delivers the outbox: woken after a commit that queued, and every
-`interval` seconds anyway."""
+`interval` seconds anyway; each round sends up to `senders` calls side by side
+(`COSELLER_OUTBOX_SENDERS`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 
 from bot.outbox.delivery import deliver_round
+from bot.outbox.sending import senders_from_env
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -21,10 +23,12 @@ class OutboxPump:
     """A background thread delivering the outbox: woken at once after a use case enqueues,
     and every `interval` seconds anyway."""
 
-    def __init__(self, services: Services, client: WebClient, interval: float = 1.0) -> None:
+    def __init__(self, services: Services, client: WebClient, interval: float = 1.0,
+                 senders: int | None = None) -> None:
         self.services = services
         self.client = client
         self.interval = interval
+        self.senders = senders or senders_from_env()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="outbox-pump")
@@ -50,7 +54,8 @@ class OutboxPump:
             self._wake.clear()
             try:
                 while not self._stop.is_set():
-                    done = deliver_round(self.services, self.client)
+                    done = deliver_round(self.services, self.client, limit=self.senders,
+                                         senders=self.senders)
                     if done.sent == 0 and done.paced == 0:
                         break
                     if done.sent == 0:

@@ -7,6 +7,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from storage.lanes import ANSWER_METHODS
+
 if TYPE_CHECKING:
     from storage.unit_of_work import AbstractUnitOfWork
 
@@ -15,14 +17,17 @@ log = logging.getLogger(__name__)
 
 def conversation_of(payload: dict[str, Any], channel: str = "") -> str:
     """The conversation a message belongs to, in which messages go out in order: a deal's
-    thread (`deal:<id>`, the card included), a person's DM, or a channel."""
+    thread (`deal:<id>`, the card included), a person's DM, or a channel; an answer to a person
+    (an ephemeral reply, a view) in that person's own, apart from background work."""
+    args = payload.get("args") or {}
+    if payload.get("method") in ANSWER_METHODS:
+        return f"answer:{args.get('user') or args.get('user_id') or channel or '-'}"[:32]
     if "thread_of" in payload:
         return f"deal:{payload['thread_of']}"
     if payload.get("render") == "deal_card":
         return f"deal:{payload['deal_id']}"
     if payload.get("dm"):
         return f"dm:{payload['dm']}"
-    args = payload.get("args") or {}
     return channel or str(args.get("channel") or payload.get("user_id") or "-")
 
 

@@ -4,12 +4,10 @@ read back, every page of it, before anything is posted again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
-
-from storage.models import OutboxMessage
 
 __all__ = ["MAX_PAGES", "PAGE", "reconcile"]
 
@@ -18,7 +16,17 @@ MAX_PAGES = 50  # 10,000 messages since the row was queued: beyond that, the sea
 SKEW = timedelta(minutes=10)  # our clock against Slack's: look back a little before the row
 
 
-def reconcile(client: WebClient, message: OutboxMessage, method: str,
+class Queued(Protocol):
+    """A row as reconciliation needs it: its key, and since when to look."""
+
+    @property
+    def idempotency_key(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def reconcile(client: WebClient, message: Queued, method: str,
               args: dict[str, Any]) -> str | None:
     """The `ts` of the message Slack already holds for this row, or None (never posted).
 

@@ -22,7 +22,7 @@ from storage.models import (
     Person,
     Poi,
 )
-from storage.repositories.outbox import card_prefix
+from storage.repositories.outbox import CARD_CONVERSATION, card_prefix
 from storage.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["DECISION_STATUSES", "CardFacts", "Decision", "card_channel", "card_facts",
@@ -99,11 +99,17 @@ def _zone(uow: AbstractUnitOfWork, code: str) -> str:
 def refresh_card(uow: AbstractUnitOfWork, deal_id: int) -> bool:
     """Queue a refresh of the deal's card, unless one is already waiting unclaimed (it will show
     the latest state anyway, because the card is rendered when it is sent). A refresh being sent
-    right now may have rendered before this change, so it does not count."""
+    right now may have rendered before this change, so it does not count.
+
+    The first post opens the deal's thread, so it goes in the thread's conversation (what is said
+    in the thread waits for it); later edits go in the card's own, where they never hold up the
+    thread's messages nor wait for them."""
     if uow.outbox.waiting_card_refresh(deal_id):
         return False
+    thread = uow.deals.thread(deal_id)
+    posted = thread is not None and thread.card_ts is not None
     return uow.outbox.enqueue(key=f"{card_prefix(deal_id)}{uuid.uuid4().hex}",
-                              channel=f"deal:{deal_id}",
+                              channel=f"{CARD_CONVERSATION}{deal_id}" if posted else f"deal:{deal_id}",
                               payload={"render": "deal_card", "deal_id": deal_id}, at=uow.now())
 
 

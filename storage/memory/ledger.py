@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.claims import DEFAULT_LEASE
 from storage.errors import ChangedMeanwhileError
+from storage.lanes import lane_of
 from storage.memory.directory import _linked
 from storage.memory.store import MemoryStore
 from storage.models import (
@@ -181,14 +182,16 @@ class MemoryOutboxRepository(OutboxRepository):
         self.store.insert(OutboxMessage(
             idempotency_key=key, channel=channel, thread_ts=thread_ts, team_id=team_id,
             payload=payload, state=OutboxState.PENDING, attempts=0, next_attempt_at=at,
-            created_at=at))
+            created_at=at, lane=lane_of(key, payload)))
         self.queued += 1
         return True
 
     def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
         for row in rows:
             if self.by_key(row["idempotency_key"]) is None:
-                self.store.insert(OutboxMessage(**{**row, "state": OutboxState(row["state"])}))
+                lane = row.get("lane", lane_of(row["idempotency_key"], row["payload"]))
+                self.store.insert(OutboxMessage(**{**row, "state": OutboxState(row["state"]),
+                                                   "lane": lane}))
         self.queued += len(rows)
 
     def by_key(self, key: str) -> OutboxMessage | None:
@@ -198,8 +201,16 @@ class MemoryOutboxRepository(OutboxRepository):
         found = self.store.get(OutboxMessage, message_id)
         return found if found is not None and found.claimed_by == token else None
 
+    def claimed_many(self, ids: Sequence[int], token: str) -> list[OutboxMessage]:
+        found = (self.claimed(message_id, token) for message_id in sorted(ids))
+        return [m for m in found if m is not None]
+
     def earlier_pending(self, message: OutboxMessage) -> bool:
         return any(m.channel == message.channel and m.id < message.id
+                   and m.state is OutboxState.PENDING for m in self._messages())
+
+    def later_pending(self, message: OutboxMessage) -> bool:
+        return any(m.channel == message.channel and m.id > message.id
                    and m.state is OutboxState.PENDING for m in self._messages())
 
     def waiting_card_refresh(self, deal_id: int) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     text,
@@ -67,6 +68,9 @@ class OutboxMessage(Base):
         # of its conversation (`channel`), which this index answers without a scan
         Index("ix_outbox_conversation_pending", "channel", "id",
               sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
+        # a claim takes the first lane first (`storage.lanes`), then the longest due
+        Index("ix_outbox_lane_due", "lane", "next_attempt_at", "id",
+              sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +81,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[OutboxState] = mapped_column(enum_column(OutboxState, "outbox_state"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lane: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     next_attempt_at: Mapped[datetime]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]

@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.lanes import lane_of
 from storage.models import DmChannel, OutboxMessage, OutboxState
 from storage.repositories.internals import insert_for
 
-__all__ = ["OutboxRepository", "SqlOutboxRepository", "card_prefix"]
+__all__ = ["CARD_CONVERSATION", "OutboxRepository", "SqlOutboxRepository", "card_prefix"]
+
+CARD_CONVERSATION = "card:"  # the conversation of a posted card's edits (`card:7`)
 
 
 def card_prefix(deal_id: int) -> str:
@@ -50,8 +53,17 @@ class OutboxRepository(ABC):
         """The message if `token`'s claim still holds it, locked until the transaction ends."""
 
     @abstractmethod
+    def claimed_many(self, ids: Sequence[int], token: str) -> list[OutboxMessage]:
+        """The messages `token`'s claim still holds among `ids`, in id order, locked until the
+        transaction ends (a delivery round reads its rows in one query)."""
+
+    @abstractmethod
     def earlier_pending(self, message: OutboxMessage) -> bool:
         """Whether an older message of the same conversation still waits (order is kept)."""
+
+    @abstractmethod
+    def later_pending(self, message: OutboxMessage) -> bool:
+        """Whether a newer message of the same conversation waits (a card edit it supersedes)."""
 
     @abstractmethod
     def waiting_card_refresh(self, deal_id: int) -> bool:
@@ -103,7 +115,7 @@ class SqlOutboxRepository(OutboxRepository):
                 thread_ts: str | None = None, team_id: str | None = None) -> bool:
         values = {"idempotency_key": key, "channel": channel, "thread_ts": thread_ts,
                   "team_id": team_id, "payload": payload, "state": OutboxState.PENDING.value,
-                  "attempts": 0, "next_attempt_at": at, "created_at": at}
+                  "attempts": 0, "lane": lane_of(key, payload), "next_attempt_at": at, "created_at": at}
         statement = insert_for(self.session)(OutboxMessage).values(**values) \
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
         # preserve_rowcount: without it SQLAlchemy 2.1 reports -1 for an INSERT on psycopg
@@ -115,8 +127,11 @@ class SqlOutboxRepository(OutboxRepository):
     def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
+        laned = [row if "lane" in row else
+                 {**row, "lane": lane_of(str(row["idempotency_key"]), row["payload"])}
+                 for row in rows]
         self.session.execute(insert_for(self.session)(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]), list(rows))
+            index_elements=["idempotency_key"]), laned)
         self.queued += len(rows)  # an upper bound: a key already queued only wakes the pump
 
     def by_key(self, key: str) -> OutboxMessage | None:
@@ -126,6 +141,18 @@ class SqlOutboxRepository(OutboxRepository):
     def claimed(self, message_id: int, token: str) -> OutboxMessage | None:
         return self.session.scalar(select(OutboxMessage).where(
             OutboxMessage.id == message_id, OutboxMessage.claimed_by == token).with_for_update())
+
+    def claimed_many(self, ids: Sequence[int], token: str) -> list[OutboxMessage]:
+        if not ids:
+            return []
+        return list(self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == token)
+            .order_by(OutboxMessage.id).with_for_update()).all())
+
+    def later_pending(self, message: OutboxMessage) -> bool:
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.channel == message.channel, OutboxMessage.id > message.id,
+            OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
 
     def earlier_pending(self, message: OutboxMessage) -> bool:
         return self.session.scalar(select(OutboxMessage.id).where(

@@ -46,4 +46,13 @@ def test_one_refresh_waits_at_a_time() -> None:
         uow.commit()
     assert [p for p in world.payloads() if p.get("render") == "deal_card"] == [
         {"render": "deal_card", "deal_id": deal.id}]
-    assert world.outbox()[0].channel == f"deal:{deal.id}"
+    assert world.outbox()[0].channel == f"card:{deal.id}"  # an edit: in the card's own
+
+
+def test_a_first_post_opens_the_threads_conversation() -> None:
+    world = World.make()
+    deal = world.deal(thread=False)
+    with world.services.uow("test") as uow:
+        assert refresh_card(uow, deal.id)
+        uow.commit()
+    assert world.outbox()[0].channel == f"deal:{deal.id}"  # the thread's messages wait for it

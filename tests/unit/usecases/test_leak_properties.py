@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.messages import Refused
-from bot.outbox.delivery import Delivery, _deliver_one
+from bot.pacing import Pacer
+from bot.outbox.delivery import Delivery, deliver_claimed
 from bot.usecases.absences import RegisterAbsence, register_absence
 from bot.usecases.registration import DecideRegistration, RegisterDeal, decide_registration, register_deal
 from bot.usecases.sweep import sweep
@@ -36,16 +37,6 @@ EVERYONE = ("aiko", "ren", "dana", "kenji", "hiro", "maya", "ken", "ada")
 BPW_WORDS = ("best partner wins", "ベストパートナー", "another partner", "other partner",
              "他のパートナー", "別のパートナー")
 
-
-class Never:
-    """A pacer that never waits (time is the story's, not the wall clock's)."""
-
-    def wait_for(self, channel: str) -> float:
-        del channel
-        return 0.0
-
-    def sent(self, channel: str) -> None:
-        del channel
 
 
 @dataclass
@@ -80,8 +71,8 @@ def deliver(world: World, slack: Slack) -> None:
         if not due:
             return
         for row in due:
-            _deliver_one(world.services, slack, row.id, token="t",  # type: ignore[arg-type]
-                         pacer=Never(), done=Delivery(), known={})  # type: ignore[arg-type]
+            deliver_claimed(world.services, slack, [row.id], token="t",  # type: ignore[arg-type]
+                         pacer=Pacer(0.0), done=Delivery(), known={})  # type: ignore[arg-type]
 
 
 Registration = tuple[str, int]            # who, which domain

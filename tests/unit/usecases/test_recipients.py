@@ -11,7 +11,7 @@ import pytest
 
 from bot.messages import Outgoing, Text, ToChannel, ToPerson, ToThread, Typed, queue
 from bot.outbox import enqueue
-from bot.outbox.delivery import Delivery, _deliver_one
+from bot.outbox.delivery import Delivery, deliver_claimed
 from bot.outbox.rendering import prepare
 from bot.pacing import Pacer
 from bot.usecases.audience import person_reader
@@ -67,7 +67,7 @@ def _deliver(world: World, key: str) -> Client:
         row.claimed_by, row.claimed_until = "t", world.clock.now
         uow.commit()
         message_id = row.id
-    _deliver_one(world.services, client, message_id, token="t",  # type: ignore[arg-type]
+    deliver_claimed(world.services, client, [message_id], token="t",  # type: ignore[arg-type]
                  pacer=Pacer(), done=Delivery(), known={})
     return client
 

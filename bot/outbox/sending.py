@@ -1,0 +1,101 @@
+"""The calls of a delivery round, made side by side by a bounded pool of senders.
+
+Slack answers in 100 to 300 ms; one call at a time is a few messages a second whatever Slack's
+limits allow. A round's rows are all heads of different conversations, so they may go at once:
+order within a conversation is kept by the claim (its next row is claimed only once this one is
+recorded). A sender only calls Slack: the rows were marked as being sent before, and the outcomes
+are recorded together after (`bot.outbox.delivery`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.outbox.attempts import ambiguous
+from bot.outbox.reconcile import reconcile
+
+__all__ = ["DEFAULT_SENDERS", "Send", "Sent", "send_all", "senders_from_env"]
+
+DEFAULT_SENDERS = 32
+FAILURES = (SlackApiError, SlackClientError, OSError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class Send:
+    """One call to make: a row's method and arguments, with the client of its workspace.
+    `unsure`: an earlier attempt may have reached Slack, so it is looked for first."""
+
+    id: int
+    idempotency_key: str
+    created_at: datetime
+    method: str
+    args: dict[str, Any]
+    client: WebClient
+    unsure: bool = False
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What came of a `Send`: Slack's answer, or the error and whether Slack may have acted."""
+
+    send: Send
+    result: dict[str, Any] | None = None
+    error: Exception | None = None
+    unsure: bool = False
+
+
+def send_one(send: Send) -> Sent:
+    """Make one call (after looking for an earlier attempt's message, when unsure)."""
+    if send.unsure:
+        try:
+            ts = reconcile(send.client, send, send.method, send.args)
+        except FAILURES as error:
+            return Sent(send, error=error, unsure=True)
+        if ts is not None:
+            return Sent(send, {"ts": ts, "channel": send.args.get("channel")})
+    try:
+        answer = send.client.api_call(send.method, json=send.args)
+    except FAILURES as error:
+        return Sent(send, error=error, unsure=ambiguous(error))
+    return Sent(send, dict(answer.data) if isinstance(answer.data, dict) else {})
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(size: int) -> ThreadPoolExecutor:
+    """One pool per size, for the process (threads start as they are needed)."""
+    with _pools_lock:
+        pool = _pools.get(size)
+        if pool is None:
+            pool = _pools[size] = ThreadPoolExecutor(size, thread_name_prefix="outbox-send")
+        return pool
+
+
+def send_all(sends: Sequence[Send], senders: int) -> list[Sent]:
+    """Make every call, up to `senders` at a time; their outcomes in the same order. A process
+    dying meanwhile (a BaseException in a sender) is raised here, as it would be inline."""
+    if len(sends) <= 1 or senders <= 1:
+        return [send_one(send) for send in sends]
+    return list(_pool(senders).map(send_one, sends))
+
+
+def senders_from_env(env: dict[str, str] | None = None) -> int:
+    """`COSELLER_OUTBOX_SENDERS` (calls in flight per process), else `DEFAULT_SENDERS`."""
+    raw = (os.environ if env is None else env).get("COSELLER_OUTBOX_SENDERS", "").strip()
+    if not raw:
+        return DEFAULT_SENDERS
+    if not raw.isdigit() or not 1 <= int(raw) <= 512:
+        raise ValueError(f"COSELLER_OUTBOX_SENDERS: expected a whole number from 1 to 512, "
+                         f"got {raw!r}")
+    return int(raw)
