@@ -54,7 +54,7 @@ from sqlalchemy.engine import make_url
 
 from bot.bootstrap import bootstrap
 from bot.outbox import enqueue
-from bot.pacing import Pacer
+from bot.pacing import slack_pacer
 from bot.services import Services
 from bot.usecases.cards import refresh_card
 from bot.usecases.sweep import sweep
@@ -62,7 +62,7 @@ from storage.models import Clock as ClockRow
 from storage.models import OutboxMessage, OutboxState
 from tests.fakes.slack_like import CHANNEL_POSTS, TIERS, SlackLike
 from tests.reliability.chaos import slack_like
-from tests.reliability.support import AIKO, make_services, seed_due_clocks, settings_for
+from tests.reliability.support import AIKO, HIRO, make_services, seed_due_clocks, settings_for
 
 T0 = datetime(2025, 12, 4, 3, 0, tzinfo=UTC)  # Thu 4 Dec 2025 12:00 in Tokyo, a business day
 DEFAULT_PG_URL = os.environ.get("TEST_DATABASE_URL",
@@ -164,7 +164,12 @@ def run(url: str, args: argparse.Namespace) -> None:
     _row("migrate, load the directory", f"{time.perf_counter() - began:8.2f} s")
     began = time.perf_counter()
     seeded = seed_due_clocks(services, instants=[T0] * args.reminders,
-                             steps=["remind_24h"] * args.reminders, channels=args.channels)
+                             steps=["remind_24h"] * args.reminders, channels=args.channels,
+                             teams=teams)
+    with services.uow(actor="bench") as uow:  # read when each thread's card was first posted
+        for n in range(args.channels):
+            uow.channels.set_members(f"C{n:07d}", [AIKO, HIRO], T0)
+        uow.commit()
     _row(f"seed {args.reminders:,} deals and due clocks", f"{time.perf_counter() - began:8.2f} s")
     began = time.perf_counter()
     claimed = 0
@@ -182,7 +187,7 @@ def run(url: str, args: argparse.Namespace) -> None:
         other = bootstrap(settings_for(url, fake), clock=clock, migrate=False)
         other.worker = f"replica{n}"
         fleet.append(other)
-    services.pacer = Pacer()  # production pacing (make_services sets none, for the tests)
+    services.pacer = slack_pacer()  # production pacing (make_services sets none, for tests)
     services.worker = "replica0"
     start = time.monotonic()
     for replica in fleet:

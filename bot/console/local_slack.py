@@ -24,6 +24,14 @@ from urllib.parse import parse_qs, urlparse
 __all__ = ["Call", "Intercepted", "LocalSlack"]
 
 
+class _Server(ThreadingHTTPServer):
+    """Slack takes every connection: a backlog of 5 (the standard library's) would reset the
+    connections of a pool of senders before a word was said."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 @dataclass
 class Call:
     """One request the fake received."""
@@ -55,7 +63,7 @@ class LocalSlack:
         self._lock = threading.Lock()
         self._ts = int(time.time())
         self._counter = 0
-        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server = _Server((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -28,8 +28,8 @@ from bot.outbox.attempts import (
     unsure,
 )
 from bot.outbox.rendering import Destinations, NotReady, prepare
-from bot.outbox.sending import DEFAULT_SENDERS, FAILURES, Send, Sent, send_all
-from bot.pacing import Pacer
+from bot.outbox.sending import DEFAULT_SENDERS, FAILURES, Send, Sent, paced_client, send_all
+from bot.pacing import Paced, Pacer, PacingRound
 from bot.usecases.channels import HeldBack, hold
 from bot.usecases.recipients import Unseen
 from storage.claims import DEFAULT_LEASE, claim_outbox
@@ -89,8 +89,10 @@ def deliver_claimed(services: Services, client: WebClient, ids: list[int], *, to
     if not ids:
         return
     clients = _senders(services, client, ids, token)
-    sends = _prepare_round(services, clients, ids, token=token, pacer=pacer, done=done,
+    pacing = pacer.round()
+    sends = _prepare_round(services, clients, ids, token=token, pacing=pacing, done=done,
                            known={} if known is None else known)
+    pacing.commit()  # the calls go now: their places count from here
     _record(services, send_all(sends, senders), token, done)
 
 
@@ -119,7 +121,8 @@ def _senders(services: Services, client: WebClient, ids: list[int], token: str
 
 
 def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int], *,
-                   token: str, pacer: Pacer, done: Delivery, known: Destinations) -> list[Send]:
+                   token: str, pacing: PacingRound, done: Delivery, known: Destinations
+                   ) -> list[Send]:
     """In one transaction: each row rendered, checked at the doors and paced; those that go
     now marked as being sent; the others released to when they may go."""
     sends: list[Send] = []
@@ -129,7 +132,7 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
             client, team = clients.get(message.id, (None, None))
             if client is None or message.state is not OutboxState.PENDING:
                 continue
-            send = _prepare_one(services, uow, message, client, team, pacer=pacer, done=done,
+            send = _prepare_one(services, uow, message, client, team, pacing=pacing, done=done,
                                 known=known, spacing=spacing)
             if send is not None:
                 sends.append(send)
@@ -138,7 +141,7 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
 
 
 def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
-                 client: WebClient, team: str | None, *, pacer: Pacer, done: Delivery,
+                 client: WebClient, team: str | None, *, pacing: PacingRound, done: Delivery,
                  known: Destinations, spacing: Counter[tuple[str, str | None, str]]
                  ) -> Send | None:
     now = services.now()
@@ -151,7 +154,12 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
         return None
     interrupted = unsure(message)
     try:
-        method, args = prepare(services, uow, message, client, known)
+        method, args = prepare(services, uow, message,
+                               paced_client(client, pacing.pacer, team), known)
+    except Paced as paced:  # a call it needed first may not go yet: due when it may
+        _pace(message, now, paced.wait, ("", team, paced.method), pacing=pacing,
+              spacing=spacing, done=done)
+        return None
     except NotReady:  # its thread has no card yet: tried again later, not every round
         retry_at(message, now + not_ready_delay(message, now))
         return None
@@ -173,19 +181,28 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
         _give_up_for_now(uow, message, now, error, done, unsure=interrupted)
         return None
     channel = str(args.get("channel") or message.channel)
-    wait = pacer.take(channel, team=team, method=method)
+    wait = pacing.take(channel, team=team, method=method)
     if wait > 0:  # its pace: due again when it may go (rows after it further on), unclaimed
-        key = (channel, team, method)
-        later = wait + spacing[key] * pacer.interval_of(channel, team=team, method=method)
-        spacing[key] += 1
-        retry_at(message, now + timedelta(seconds=later))
-        done.wait(later)
+        _pace(message, now, wait, (channel, team, method), pacing=pacing, spacing=spacing,
+              done=done)
         return None
     message.attempts += 1
     message.last_error = SENDING
     message.claimed_until = now + DEFAULT_LEASE  # ours while the call lasts
     return Send(message.id, message.idempotency_key, message.created_at, method, args, client,
                 unsure=interrupted)
+
+
+def _pace(message: OutboxMessage, now: datetime, wait: float, key: tuple[str, str | None, str],
+          *, pacing: PacingRound, spacing: Counter[tuple[str, str | None, str]],
+          done: Delivery) -> None:
+    """Release a row unsent until its call may go; the round's later rows waiting for the same
+    place one interval further each, so that they do not all come back at once."""
+    channel, team, method = key
+    later = wait + spacing[key] * pacing.pacer.interval_of(channel, team=team, method=method)
+    spacing[key] += 1
+    retry_at(message, now + timedelta(seconds=later))
+    done.wait(later)
 
 
 def _record(services: Services, outcomes: list[Sent], token: str, done: Delivery) -> None:

@@ -9,6 +9,7 @@ are recorded together after (`bot.outbox.delivery`).
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Sequence
@@ -22,8 +23,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.outbox.attempts import ambiguous
 from bot.outbox.reconcile import reconcile
+from bot.pacing import Paced, Pacer
 
-__all__ = ["DEFAULT_SENDERS", "Send", "Sent", "send_all", "senders_from_env"]
+__all__ = ["DEFAULT_SENDERS", "Send", "Sent", "paced_client", "send_all", "senders_from_env"]
 
 DEFAULT_SENDERS = 32
 FAILURES = (SlackApiError, SlackClientError, OSError, TimeoutError)
@@ -67,6 +69,26 @@ def send_one(send: Send) -> Sent:
     except FAILURES as error:
         return Sent(send, error=error, unsure=ambiguous(error))
     return Sent(send, dict(answer.data) if isinstance(answer.data, dict) else {})
+
+
+def paced_client(client: WebClient, pacer: Pacer, team: str | None) -> WebClient:
+    """The client a round prepares with: a call made while preparing (a channel's members read,
+    a direct message opened) takes its place at once, or raises `Paced` when its pace does not
+    allow it yet, instead of earning a 429 that every row behind it would earn too."""
+    if pacer.posts is None:
+        return client
+    twin = copy.copy(client)
+    call = client.api_call
+
+    def api_call(api_method: str, **kwargs: Any) -> Any:
+        args = {**(kwargs.get("params") or {}), **(kwargs.get("json") or {})}
+        wait = pacer.take(str(args.get("channel") or ""), team=team, method=api_method)
+        if wait > 0:
+            raise Paced(api_method, wait)
+        return call(api_method, **kwargs)
+
+    setattr(twin, "api_call", api_call)  # noqa: B010 - the twin's own, not the class's
+    return twin
 
 
 _pools: dict[int, ThreadPoolExecutor] = {}

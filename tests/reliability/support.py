@@ -238,11 +238,12 @@ class Seeded:
 
 
 def seed_due_clocks(services: Services, *, instants: list[datetime], steps: list[str],
-                    channels: int | None = None) -> Seeded:
+                    channels: int | None = None, teams: tuple[str, ...] = (TEAM,)) -> Seeded:
     """One JP deal (with its own thread) and one partner response clock per instant, whose step
     `steps[i]` falls due exactly at `instants[i]` (the earlier steps done); bulk inserts.
 
-    `channels`: how many deal channels the threads are spread over (default: one each).
+    `channels`: how many deal channels the threads are spread over (default: one each);
+    channel i is in workspace `teams[i % len(teams)]`.
     """
     calendar = services.regions.calendar("JP")
     now = services.now()
@@ -267,7 +268,7 @@ def seed_due_clocks(services: Services, *, instants: list[datetime], steps: list
             {"deal_id": deal_id, "line": "marketing", "edition": Edition.PROFESSIONAL,
              "mrr": Decimal("1200")} for deal_id in ids])
         connection.execute(insert(DealThread.__table__), [
-            {"deal_id": deal_id, "team_id": TEAM,
+            {"deal_id": deal_id, "team_id": teams[((i % channels) if channels else i) % len(teams)],
              "channel_id": f"C{(i % channels) if channels else i:07d}",
              "thread_ts": f"1764100000.{deal_id:06d}", "card_ts": f"1764100000.{deal_id:06d}"}
             for i, deal_id in enumerate(ids)])
