@@ -89,6 +89,9 @@ class Pacer:
         self.tiers = tiers or {}
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._lock = threading.Lock()
+        # held while a round is prepared and its places taken: two rounds of one process never
+        # plan the same places (a round's plan counts only its own and those taken before)
+        self.preparing = threading.Lock()
 
     def _keys(self, channel: str, team: str | None, method: str) -> list[tuple[tuple[str, str], Rate]]:
         if self.posts is None:
@@ -168,6 +171,15 @@ class PacingRound:
             bucket.take(at)
         self._taken.extend(keys)
         return 0.0
+
+    def wait(self, channel: str, *, team: str | None = None,
+             method: str = "chat.postMessage") -> float:
+        """Seconds before such a call may go, counting this round's places (nothing taken)."""
+        keys = self.pacer._keys(channel, team, method)
+        at = self.pacer.clock()
+        with self.pacer._lock:
+            return max(((self._planned.get(key) or self.pacer._bucket(key, rate)).wait(at)
+                        for key, rate in keys), default=0.0)
 
     def commit(self) -> None:
         """The round's calls go now: their places are taken from this instant."""

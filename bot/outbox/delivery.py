@@ -89,10 +89,11 @@ def deliver_claimed(services: Services, client: WebClient, ids: list[int], *, to
     if not ids:
         return
     clients = _senders(services, client, ids, token)
-    pacing = pacer.round()
-    sends = _prepare_round(services, clients, ids, token=token, pacing=pacing, done=done,
-                           known={} if known is None else known)
-    pacing.commit()  # the calls go now: their places count from here
+    with pacer.preparing:
+        pacing = pacer.round()
+        sends = _prepare_round(services, clients, ids, token=token, pacing=pacing, done=done,
+                               known={} if known is None else known)
+        pacing.commit()  # the calls go now: their places count from here
     _record(services, send_all(sends, senders), token, done)
 
 
@@ -128,7 +129,11 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
     sends: list[Send] = []
     spacing: Counter[tuple[str, str | None, str]] = Counter()
     with services.uow(actor="outbox") as uow:
-        for message in uow.outbox.claimed_many(ids, token):
+        messages = uow.outbox.claimed_many(ids, token)
+        # read together, and held (the session keeps only what is referenced): each row finds
+        # its deal and thread in the unit of work instead of reading them again
+        held = uow.deals.many(_deals_of(messages))
+        for message in messages:
             client, team = clients.get(message.id, (None, None))
             if client is None or message.state is not OutboxState.PENDING:
                 continue
@@ -137,7 +142,33 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
             if send is not None:
                 sends.append(send)
         uow.commit()
+        del held
     return sends
+
+
+def _deals_of(messages: list[OutboxMessage]) -> set[int]:
+    """The deals a round's rows are about or go to the thread of."""
+    found: set[int] = set()
+    for message in messages:
+        payload = message.payload
+        to = payload.get("to") if isinstance(payload.get("to"), dict) else {}
+        for value in (payload.get("deal_id"), payload.get("thread_of"), (to or {}).get("thread")):
+            if isinstance(value, int):
+                found.add(value)
+    return found
+
+
+def _thread_channel(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:
+    """The channel of the deal thread a row is posted in (a typed message to a thread, or a
+    raw post with `thread_of`), when it is known; else None."""
+    payload = message.payload
+    to = payload.get("to") if isinstance(payload.get("to"), dict) else {}
+    deal_id = (to or {}).get("thread") or payload.get("thread_of")
+    if not isinstance(deal_id, int) or payload.get("method", "chat.postMessage") != \
+            "chat.postMessage":
+        return None
+    thread = uow.deals.thread(deal_id)
+    return thread.channel_id if thread is not None and thread.channel_id else None
 
 
 def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
@@ -151,6 +182,13 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
     if message.channel.startswith(CARD_CONVERSATION) and uow.outbox.later_pending(message):
         superseded(message)  # a newer edit of the same card follows: it shows this one's state
         done.sent += 1
+        return None
+    thread = _thread_channel(uow, message)
+    if thread is not None and (wait := pacing.wait(thread, team=team)) > 0:
+        # a post in a deal's thread whose channel's pace does not allow it yet: released before
+        # it is drawn, which is most of a round's work
+        _pace(message, now, wait, (thread, team, "chat.postMessage"), pacing=pacing,
+              spacing=spacing, done=done)
         return None
     interrupted = unsure(message)
     try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 
 from bot.outbox.delivery import deliver_round
-from bot.outbox.sending import senders_from_env
+from bot.outbox.sending import ROUNDS, senders_from_env
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 
 class OutboxPump:
-    """A background thread delivering the outbox: woken at once after a use case enqueues,
-    and every `interval` seconds anyway."""
+    """Background threads delivering the outbox: woken at once after a use case enqueues,
+    and every `interval` seconds anyway. Two rounds overlap (`ROUNDS`): their claims never
+    share a conversation, and their preparing is one at a time (`Pacer.preparing`)."""
 
     def __init__(self, services: Services, client: WebClient, interval: float = 1.0,
                  senders: int | None = None) -> None:
@@ -31,11 +32,13 @@ class OutboxPump:
         self.senders = senders or senders_from_env()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="outbox-pump")
+        self._threads = [threading.Thread(target=self._run, daemon=True, name=f"outbox-pump-{n}")
+                         for n in range(ROUNDS)]
 
     def start(self) -> OutboxPump:
         """Start delivering."""
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def wake(self) -> None:
@@ -46,7 +49,8 @@ class OutboxPump:
         """Stop after the current round."""
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -20,8 +20,9 @@ def conversation_of(payload: dict[str, Any], channel: str = "") -> str:
     thread (`deal:<id>`, the card included), a person's DM, or a channel; an answer to a person
     (an ephemeral reply, a view) in that person's own, apart from background work."""
     args = payload.get("args") or {}
-    if payload.get("method") in ANSWER_METHODS:
-        return f"answer:{args.get('user') or args.get('user_id') or channel or '-'}"[:32]
+    if payload.get("method") in ANSWER_METHODS:  # in order per person and place
+        user = args.get("user") or args.get("user_id") or "-"
+        return f"a:{args.get('channel') or channel or '-'}:{user}"[:32]
     if "thread_of" in payload:
         return f"deal:{payload['thread_of']}"
     if payload.get("render") == "deal_card":

@@ -25,9 +25,10 @@ from bot.outbox.attempts import ambiguous
 from bot.outbox.reconcile import reconcile
 from bot.pacing import Paced, Pacer
 
-__all__ = ["DEFAULT_SENDERS", "Send", "Sent", "paced_client", "send_all", "senders_from_env"]
+__all__ = ["DEFAULT_SENDERS", "ROUNDS", "Send", "Sent", "paced_client", "send_all", "senders_from_env"]
 
 DEFAULT_SENDERS = 32
+ROUNDS = 2  # rounds under way at once in a pump: one prepares while the other's calls are out
 FAILURES = (SlackApiError, SlackClientError, OSError, TimeoutError)
 
 
@@ -109,7 +110,9 @@ def send_all(sends: Sequence[Send], senders: int) -> list[Sent]:
     dying meanwhile (a BaseException in a sender) is raised here, as it would be inline."""
     if len(sends) <= 1 or senders <= 1:
         return [send_one(send) for send in sends]
-    return list(_pool(senders).map(send_one, sends))
+    # room for every round under way: a call waiting for a sender would reach Slack later than
+    # its place was taken
+    return list(_pool(senders * ROUNDS).map(send_one, sends))
 
 
 def senders_from_env(env: dict[str, str] | None = None) -> int:

@@ -138,7 +138,9 @@ class SqlDealRepository(DealRepository):
         return self.session.get(Deal, deal_id, options=[selectinload(Deal.items)])
 
     def many(self, ids: Iterable[int]) -> Sequence[Deal]:
+        # items and thread with them: a batch then reads neither deal by deal
         return self.session.scalars(select(Deal).where(Deal.id.in_(set(ids))).order_by(Deal.id)
+                                    .options(selectinload(Deal.items), selectinload(Deal.thread))
                                     ).all()
 
     def every(self) -> Sequence[Deal]:
