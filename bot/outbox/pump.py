@@ -30,6 +30,9 @@ class OutboxPump:
         self.client = client
         self.interval = interval
         self.senders = senders or senders_from_env()
+        # rows per round: short rounds, so that an answer to a person is claimed soon after it
+        # is queued, whatever the backlog (each round's calls still go side by side)
+        self.limit = max(1, self.senders // 2)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, daemon=True, name=f"outbox-pump-{n}")
@@ -58,7 +61,7 @@ class OutboxPump:
             self._wake.clear()
             try:
                 while not self._stop.is_set():
-                    done = deliver_round(self.services, self.client, limit=self.senders,
+                    done = deliver_round(self.services, self.client, limit=self.limit,
                                          senders=self.senders)
                     if done.sent == 0 and done.paced == 0:
                         break
