@@ -61,7 +61,8 @@ class _Bucket:
 
     def wait(self, now: float) -> float:
         """Seconds before a call may go (0: now)."""
-        return max(0.0, self.ready_at - (self.burst - 1.0) * self.interval - now)
+        wait = self.ready_at - (self.burst - 1.0) * self.interval - now
+        return wait if wait > 1e-6 else 0.0  # not a rounding error's wait
 
     def take(self, now: float) -> None:
         self.ready_at = max(self.ready_at, now) + self.interval
