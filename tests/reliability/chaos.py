@@ -118,8 +118,9 @@ def deliver_until_done(services: Services, client: WebClient, clock: FakeClock, 
                        pacer: Pacer | None = None) -> int:
     """Run delivery rounds until no row is pending; the messages sent. When a round does
     nothing and rows wait for a later attempt, the clock jumps to the earliest (backoff,
-    `Retry-After`, a lease, a pace: `pacer`, none by default). Rounds that find rows due now and move none of them, several in a
-    row, are a stall: an AssertionError saying how many rows were left."""
+    `Retry-After`, a lease, a pace: `pacer`, none by default). Rounds that find rows due now
+    and move none of them, several in a row, are a stall: an AssertionError saying how many
+    rows were left."""
     sent = idle = 0
     for _ in range(max_rounds):
         left, first = pending(services)

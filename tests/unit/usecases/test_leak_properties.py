@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.messages import Refused
-from bot.pacing import Pacer
 from bot.outbox.delivery import Delivery, deliver_claimed
+from bot.pacing import Pacer
 from bot.usecases.absences import RegisterAbsence, register_absence
 from bot.usecases.registration import DecideRegistration, RegisterDeal, decide_registration, register_deal
 from bot.usecases.sweep import sweep
