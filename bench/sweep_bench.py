@@ -71,6 +71,7 @@ from rules import clocks as rc
 from rules.escalation import plan
 from rules.regions import RegionDirectory
 from rules.vocabulary import Role
+from storage.mapping import clock_from
 from storage.models import (
     Clock,
     ClockState,
@@ -356,24 +357,27 @@ def reference_scan(services: Services, now: datetime) -> tuple[set[int], int]:
     with services.uow(actor="reference") as uow:
         session = uow.session
         while True:
-            rows = list(session.scalars(select(Clock).where(
+            ids = list(session.scalars(select(Clock.id).where(
                 Clock.state == ClockState.RUNNING, Clock.id > last).order_by(Clock.id)
                 .limit(REFERENCE_BATCH)))
-            if not rows:
+            if not ids:
                 break
-            batch = load_batch(uow, rows)
-            for row in rows:
-                deal = batch.deals.get(row.deal_id)
-                built = batch.rule_clock(row, deal, services.regions) if deal else None
-                if built is None:
+            pairs = uow.clocks.due(ids)
+            batch = load_batch(uow, pairs)
+            for row, deal in pairs:
+                if deal is None:
                     continue
-                steps = plan(*built)
+                calendar = services.regions.calendar(deal.region_code)
+                clock = clock_from(batch.inputs(row, deal), calendar)
+                if clock is None:
+                    continue
+                steps = plan(clock, calendar)
                 keys = [s.key for s in steps]
                 start = keys.index(row.escalation_step) + 1 if row.escalation_step in keys else 0
                 if any(s.at <= now for s in steps[start:]):
                     found.add(row.id)
-            scanned += len(rows)
-            last = rows[-1].id
+            scanned += len(ids)
+            last = ids[-1]
             session.expunge_all()  # a batch at a time in memory
     return found, scanned
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.bulk import insert_many
 from storage.models import DmChannel, OutboxMessage, OutboxState
 from storage.repositories.internals import insert_for
 
@@ -115,8 +116,8 @@ class SqlOutboxRepository(OutboxRepository):
     def enqueue_many(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
-        self.session.execute(insert_for(self.session)(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]), list(rows))
+        insert_many(self.session, OutboxMessage.metadata.tables["outbox"], rows,
+                    unique="idempotency_key")
         self.queued += len(rows)  # an upper bound: a key already queued only wakes the pump
 
     def by_key(self, key: str) -> OutboxMessage | None:
