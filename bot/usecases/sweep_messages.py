@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.messages import (
@@ -44,6 +45,7 @@ GS_BREACH_BUTTONS = ("breach_timeline",)  # the evidence; extend and remove are 
 _LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 
+@lru_cache(maxsize=4096)  # a deal's thread reminder and its DMs carry the same (immutable) ones
 def buttons(deal_id: int, names: tuple[str, ...], clock_id: int | None = None
             ) -> tuple[Button, ...]:
     """The named buttons (`bant_open`, ..., `breach_remove` with its confirmation), each
