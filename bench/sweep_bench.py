@@ -14,8 +14,9 @@ times are whole minutes, so a plan per minute serves them all).
 
 Measured, in this order:
 
-1. the sweep: one `sweep(services, limit=1000)` call at that instant, timed whole, with the time
-   inside its claims (`clocks.claim_due`) shown apart; every due clock must be acted on;
+1. the sweep: one `sweep(services, limit=--limit)` call (default: the sweep's own batch
+   size) at that instant, timed whole, with the time inside its claims (`clocks.claim_due`)
+   shown apart; every due clock must be acted on;
 2. delivery: `deliver_due` in a loop until it sends nothing, with `services.pacer = Pacer(0)`,
    to the fake Slack Web API (`tests.fakes.slack.FakeSlack`, no latency) on loopback; messages per
    second, and every message checked to have reached the fake;
@@ -32,11 +33,11 @@ PostgreSQL), the sweep's time and what it did (claims, batches, messages, digest
 delivery throughput, the reference's time and the ratio. The process's peak RSS
 (`resource.getrusage`) after each backend's sweep and delivery, and at the end (the reference
 streams, but runs last). Targets, reported and never enforced: the due clocks handled in under
-5 s on either database; under 200 MB resident. SQLite runs in a temporary file; PostgreSQL in a
+1 s on either database; under 200 MB resident. SQLite runs in a temporary file; PostgreSQL in a
 schema of its own, created for the run and dropped after it.
 
     .venv/bin/python bench/sweep_bench.py [--clocks 1000000] [--due 10000] [--channels 2000]
-        [--orgs 200] [--limit 1000] [--deliver-limit 100] [--backends sqlite,postgresql]
+        [--orgs 200] [--limit 5000] [--deliver-limit 100] [--backends sqlite,postgresql]
         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-reference] [--seed 5]
 """
 
@@ -65,12 +66,13 @@ from bot.config import Settings
 from bot.outbox import deliver_due
 from bot.pacing import Pacer
 from bot.services import Services
-from bot.usecases.sweep import sweep
+from bot.usecases.sweep import SWEEP_BATCH, sweep
 from bot.usecases.sweep_batch import load_batch
 from rules import clocks as rc
 from rules.escalation import plan
 from rules.regions import RegionDirectory
 from rules.vocabulary import Role
+from storage.mapping import clock_from
 from storage.models import (
     Clock,
     ClockState,
@@ -95,7 +97,7 @@ REFERENCE_BATCH = 5_000
 GS_COUNT = 20
 PDM_COUNT = 10
 USERS_PER_ORG = 5
-TARGET_S = 5.0
+TARGET_S = 1.0  # issue 13: 10,000 due among 1,000,000 in under 1 s on either database
 TARGET_RSS_MIB = 200.0
 DEFAULT_PG_URL = os.environ.get("TEST_DATABASE_URL",
                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -356,24 +358,27 @@ def reference_scan(services: Services, now: datetime) -> tuple[set[int], int]:
     with services.uow(actor="reference") as uow:
         session = uow.session
         while True:
-            rows = list(session.scalars(select(Clock).where(
+            ids = list(session.scalars(select(Clock.id).where(
                 Clock.state == ClockState.RUNNING, Clock.id > last).order_by(Clock.id)
                 .limit(REFERENCE_BATCH)))
-            if not rows:
+            if not ids:
                 break
-            batch = load_batch(uow, rows)
-            for row in rows:
-                deal = batch.deals.get(row.deal_id)
-                built = batch.rule_clock(row, deal, services.regions) if deal else None
-                if built is None:
+            pairs = uow.clocks.due(ids)
+            batch = load_batch(uow, pairs)
+            for row, deal in pairs:
+                if deal is None:
                     continue
-                steps = plan(*built)
+                calendar = services.regions.calendar(deal.region_code)
+                clock = clock_from(batch.inputs(row, deal), calendar)
+                if clock is None:
+                    continue
+                steps = plan(clock, calendar)
                 keys = [s.key for s in steps]
                 start = keys.index(row.escalation_step) + 1 if row.escalation_step in keys else 0
                 if any(s.at <= now for s in steps[start:]):
                     found.add(row.id)
-            scanned += len(rows)
-            last = rows[-1].id
+            scanned += len(ids)
+            last = ids[-1]
             session.expunge_all()  # a batch at a time in memory
     return found, scanned
 
@@ -428,7 +433,7 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> None:
             OutboxMessage.idempotency_key.like("digest:%"))) or 0
     verdict = "met" if took < TARGET_S and report.acted == work.due else "MISSED"
     _row(f"sweep(limit={args.limit:,}): claim, plan, enqueue",
-         f"{took:8.2f} s  {report.acted / took:>9,.0f} clocks/s  (target < {TARGET_S:.0f} s: "
+         f"{took:8.2f} s  {report.acted / took:>9,.0f} clocks/s  (target < {TARGET_S:g} s: "
          f"{verdict})")
     _row("  of which in clocks.claim_due",
          f"{claiming:8.2f} s  ({len(spans)} claims: " + " ".join(str(n) for *_, n in spans) + ")")
@@ -477,7 +482,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=2_000)
     parser.add_argument("--orgs", type=int, default=200)
-    parser.add_argument("--limit", type=int, default=1_000)
+    parser.add_argument("--limit", type=int, default=SWEEP_BATCH)
     parser.add_argument("--deliver-limit", type=int, default=100)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)

@@ -10,7 +10,8 @@ the sweep all see a deal, a partner and a clock the same way:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from rules import clocks as rc
 from rules.calendars import RegionCalendar
@@ -35,7 +36,10 @@ from storage.models import (
 
 __all__ = [
     "GOOD_STANDINGS",
+    "ClockInputs",
     "absence_facts",
+    "clock_from",
+    "clock_inputs",
     "deal_facts",
     "extension_facts",
     "partner_facts",
@@ -109,22 +113,57 @@ def extension_facts(extension: Extension, granted_by: Person | None = None) -> r
                         extra=extra, new_due=extension.new_due if extra is None else None)
 
 
+class ClockInputs(NamedTuple):
+    """Everything a rule clock is rebuilt from but its calendar: equal inputs on one calendar
+    give equal clocks, so a batch plans each distinct one once."""
+
+    kind: str
+    started_at: datetime
+    stopped_at: datetime | None
+    day: date | None  # an onboarding clock's subscription start, a POI clock's expected close
+    absences: tuple[rc.Absence, ...]
+    extensions: tuple[rc.Extension, ...]
+
+
+def clock_inputs(kind: str, owed_by: Party, started_at: datetime, stopped_at: datetime | None, *,
+                 subscription_start: date | None, expected_close: date | None,
+                 partner_absences: Sequence[rc.Absence] = (),
+                 gs_absences: Sequence[rc.Absence] = (),
+                 extensions: Sequence[rc.Extension] = ()) -> ClockInputs:
+    """The inputs `rule_clock` uses of a stored clock and its deal (and only those)."""
+    if kind in {"response", "bant"}:
+        absences = partner_absences if owed_by is Party.PARTNER else gs_absences
+        return ClockInputs(kind, started_at, stopped_at, None, tuple(absences), tuple(extensions))
+    day = subscription_start if kind == "onboarding" else expected_close if kind == "poi" else None
+    return ClockInputs(kind, started_at, stopped_at, day, (), ())
+
+
+def clock_from(inputs: ClockInputs, calendar: RegionCalendar) -> rc.Clock | None:
+    """The rule clock of `inputs` on `calendar`; None for a kind the rules do not know or whose
+    date is missing."""
+    kind = inputs.kind
+    if kind in {"response", "bant"}:
+        clock = rc.response_clock(inputs.started_at, calendar, absences=inputs.absences,
+                                  extensions=inputs.extensions)
+    elif kind == "collaboration":
+        clock = rc.collaboration_clock(inputs.started_at)
+    elif kind == "onboarding" and inputs.day is not None:
+        clock = rc.onboarding_clock(inputs.day, calendar)
+    elif kind == "poi" and inputs.day is not None:
+        clock = rc.poi_clock(inputs.day, calendar, opened_at=inputs.started_at)
+    else:
+        return None
+    return rc.stop(clock, inputs.stopped_at) if inputs.stopped_at is not None else clock
+
+
 def rule_clock(row: Clock, deal: Deal, calendar: RegionCalendar, *,
                partner_absences: Sequence[rc.Absence] = (),
                gs_absences: Sequence[rc.Absence] = (),
                extensions: Sequence[rc.Extension] = ()) -> rc.Clock | None:
     """The rule clock behind a stored one, rebuilt from its inputs (so a calendar change gives
     the new due time); None for a kind the rules do not know or whose date is missing."""
-    if row.kind in {"response", "bant"}:
-        absences = partner_absences if row.owed_by is Party.PARTNER else gs_absences
-        clock = rc.response_clock(row.started_at, calendar, absences=absences,
-                                  extensions=extensions)
-    elif row.kind == "collaboration":
-        clock = rc.collaboration_clock(row.started_at)
-    elif row.kind == "onboarding" and deal.subscription_start is not None:
-        clock = rc.onboarding_clock(deal.subscription_start, calendar)
-    elif row.kind == "poi" and deal.expected_close is not None:
-        clock = rc.poi_clock(deal.expected_close, calendar, opened_at=row.started_at)
-    else:
-        return None
-    return rc.stop(clock, row.stopped_at) if row.stopped_at is not None else clock
+    return clock_from(clock_inputs(row.kind, row.owed_by, row.started_at, row.stopped_at,
+                                   subscription_start=deal.subscription_start,
+                                   expected_close=deal.expected_close,
+                                   partner_absences=partner_absences, gs_absences=gs_absences,
+                                   extensions=extensions), calendar)

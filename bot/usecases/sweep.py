@@ -9,7 +9,10 @@ reminders fall due in one channel at once, they become one digest message.
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,20 +27,23 @@ from bot.usecases.sweep_messages import (
     digests,
     pdm_notices,
 )
-from rules.clocks import remaining
-from rules.escalation import Action, plan, taken
+from bot.usecases.sweep_plan import Planner
+from rules.escalation import Action
 from storage.models import OPEN_DEAL_STATUSES, ClockState, DealStatus, Party
 
 if TYPE_CHECKING:
     from bot.services import Services
     from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["DIGEST_THRESHOLD", "PDM_BREACH_THRESHOLD", "SweepReport", "sweep"]
+__all__ = ["DIGEST_THRESHOLD", "PDM_BREACH_THRESHOLD", "SWEEP_BATCH", "SweepReport", "sweep"]
 
 # the deal statuses in which a clock of a kind still matters (others: the deal is open)
 _LIVE_STATUSES = {"poi": (DealStatus.ACCEPTED, DealStatus.WON), "onboarding": (DealStatus.WON,)}
 PDM_BREACH_THRESHOLD = 3
 PDM_WINDOW = timedelta(days=90)
+# clocks claimed and handled per transaction: a claim and a batch cost about the same whatever
+# their size, so few large ones (the lease, 5 minutes, outlasts one by far)
+SWEEP_BATCH = 5000
 
 
 @dataclass
@@ -52,21 +58,27 @@ class SweepReport:
 
 
 def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now: datetime,
-            report: SweepReport, token: str | None = None) -> None:
+            report: SweepReport, token: str | None = None,
+            planner: Planner | None = None) -> None:
     # only the rows this claim still holds, locked: a lease that ran out meanwhile may have
     # handed a row to another replica, which then acts on it instead
-    rows = list(uow.clocks.claimed(ids, token))
-    batch = load_batch(uow, rows)
+    pairs = uow.clocks.due(ids, token)
+    batch = load_batch(uow, pairs)
+    planner = planner or Planner(now)
     lapsed: list[int] = []
-    for row in rows:
+    for row, deal in pairs:
         # "version" is the version read: the row is written only if it still has it (see
         # `clocks.update_versioned`), and its version becomes one more
         changes: dict[str, Any] = {"id": row.id, "claimed_by": None, "claimed_until": None,
                                    "version": row.version}
         batch.clock_updates.append(changes)
-        deal = batch.deals.get(row.deal_id)
-        built = batch.rule_clock(row, deal, services.regions) if deal is not None else None
-        if deal is None or built is None or row.state is not ClockState.RUNNING:
+        if deal is None:
+            changes["next_action_at"] = None
+            continue
+        calendar = services.regions.calendar(deal.region_code)
+        inputs = batch.inputs(row, deal)
+        clock = planner.clock(inputs, calendar)
+        if clock is None or row.state is not ClockState.RUNNING:
             changes["next_action_at"] = None
             continue
         if deal.status not in _LIVE_STATUSES.get(row.kind, OPEN_DEAL_STATUSES):
@@ -74,19 +86,13 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
             # no reminder about it any more
             changes.update(state=ClockState.CANCELLED, stopped_at=now, next_action_at=None)
             continue
-        clock, calendar = built
         changes["due_at"] = clock.due_at
-        steps = plan(clock, calendar)
-        pending = steps[taken(steps, row.escalation_step) + 1:]
-        due_now = [s for s in pending if s.at <= now]
-        later = [s for s in pending if s.at > now]
-        if not due_now:
-            changes["next_action_at"] = later[0].at if later else None
+        decision = planner.decide(clock, inputs, calendar, row.escalation_step)
+        chosen = decision.chosen
+        if chosen is None:
+            changes["next_action_at"] = decision.next_action_at
             continue
-        final = [s for s in due_now if s.action in (Action.BREACH, Action.LAPSE)]
-        chosen = final[0] if final else due_now[-1]
-        left = remaining(clock, calendar, now)
-        act(batch, row, deal, step=chosen, clock=clock, left=left)
+        act(batch, row, deal, step=chosen, clock=clock, left=decision.left)
         report.acted += 1
         changes["escalation_step"] = chosen.key
         if chosen.action is Action.LAPSE:
@@ -110,8 +116,7 @@ def _handle(uow: AbstractUnitOfWork, services: Services, ids: list[int], *, now:
                                        "clock_id": row.id, "kind": row.kind,
                                        "occurred_at": chosen.at})
         else:
-            after = [s for s in later if s.at > chosen.at]
-            changes["next_action_at"] = after[0].at if after else None
+            changes["next_action_at"] = decision.next_action_at
     digests(batch)
     _write(uow, batch, now=now, report=report, lapsed=lapsed)
 
@@ -121,8 +126,8 @@ def _write(uow: AbstractUnitOfWork, batch: Batch, *, now: datetime, report: Swee
     if batch.clock_updates:
         uow.clocks.update_versioned(batch.clock_updates)
     for deal_id in lapsed:
-        deal = batch.deals[deal_id]
-        if deal.status is DealStatus.OFFERED:
+        deal = uow.deals.find(deal_id)  # the few lapsed ones as objects: versioned, audited
+        if deal is not None and deal.status is DealStatus.OFFERED:
             deal.status = DealStatus.LAPSED
             deal.updated_at = now
     for deal_id in {*lapsed, *(int(str(b["deal_id"])) for b in batch.breaches)}:
@@ -140,10 +145,13 @@ def _write(uow: AbstractUnitOfWork, batch: Batch, *, now: datetime, report: Swee
         report.messages += queue_many(uow, batch.outgoing, at=now)
 
 
-def sweep(services: Services, *, limit: int = 1000, now: datetime | None = None) -> SweepReport:
-    """Handle every clock whose next step is due at `now` (default: the services' clock)."""
+def sweep(services: Services, *, limit: int = SWEEP_BATCH, now: datetime | None = None
+          ) -> SweepReport:
+    """Handle every clock whose next step is due at `now` (default: the services' clock),
+    `limit` at a time."""
     now = now or services.now()
     report = SweepReport()
+    planner = Planner(now)  # one plan per distinct clock, across the sweep's batches
     while True:
         token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
         with services.uow(actor="sweep") as uow:
@@ -153,8 +161,21 @@ def sweep(services: Services, *, limit: int = 1000, now: datetime | None = None)
             return report
         report.batches += 1
         report.claimed += len(ids)
-        with services.uow(actor="sweep") as uow:
-            _handle(uow, services, ids, now=now, report=report, token=token)
+        with gc_paused(), services.uow(actor="sweep") as uow:
+            _handle(uow, services, ids, now=now, report=report, token=token, planner=planner)
             uow.commit()
         if len(ids) < limit:
             return report
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic collector off while a batch builds its thousands of short-lived objects
+    (none of them in cycles that outlive the batch): collections would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

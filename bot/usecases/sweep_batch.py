@@ -1,6 +1,7 @@
 """What one sweep batch reads, in a handful of bulk repository calls whatever its size: the
-claimed clocks' deals, threads, organisations and people, and the facts each clock is rebuilt
-from (the owed party's absences, the approved extensions)."""
+claimed clocks with their deals and threads (plain tuples, `clocks.due`), their organisations
+and people, and the facts each clock is rebuilt from (the owed party's absences, the approved
+extensions)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from bot.usecases.audience import thread_lang_among
 from rules import clocks as rc
-from rules.calendars import RegionCalendar
-from rules.regions import RegionDirectory
 from rules.vocabulary import Role
-from storage.mapping import absence_facts, extension_facts, rule_clock
-from storage.models import Clock, Deal, DealThread, PartnerOrg, Person
+from storage.mapping import ClockInputs, absence_facts, clock_inputs, extension_facts
+from storage.models import PartnerOrg, Person
+from storage.repositories.due_clocks import DueClock, DueDeal
 
 if TYPE_CHECKING:
     from bot.messages import Outgoing
@@ -28,8 +28,7 @@ __all__ = ["Batch", "load_batch"]
 class Batch:
     """What a batch loaded, and what it will write."""
 
-    deals: dict[int, Deal]
-    threads: dict[int, DealThread]
+    deals: dict[int, DueDeal]  # with their threads' channels
     people: dict[int, Person]
     org_people: dict[int, list[Person]]  # active people of each partner organisation, by id
     orgs: dict[int, PartnerOrg]
@@ -37,11 +36,11 @@ class Batch:
     absences: dict[int, list[rc.Absence]] = field(default_factory=lambda: defaultdict(list))
     gs_absences: dict[int, list[rc.Absence]] = field(default_factory=lambda: defaultdict(list))
     extensions: dict[int, list[rc.Extension]] = field(default_factory=lambda: defaultdict(list))
-    langs: dict[int, str] = field(default_factory=dict)
+    langs: dict[tuple[int | None, int | None, int | None], str] = field(default_factory=dict)
     outgoing: list[Outgoing] = field(default_factory=list)
     # thread reminders pooled per channel and partner organisation (a digest never lists two
     # partners' deals): (message, company, due, thread language)
-    thread_reminders: dict[str, list[tuple[Outgoing, Deal, Clock, str]]] = field(
+    thread_reminders: dict[str, list[tuple[Outgoing, DueDeal, DueClock, str]]] = field(
         default_factory=lambda: defaultdict(list))
     clock_updates: list[dict[str, object]] = field(default_factory=list)
     breaches: list[dict[str, object]] = field(default_factory=list)
@@ -49,11 +48,11 @@ class Batch:
     gs_escalation: dict[str, int] = field(default_factory=dict)
     zones: dict[str, str] = field(default_factory=dict)  # each region's time zone
 
-    def zone(self, deal: Deal) -> str:
+    def zone(self, deal: DueDeal) -> str:
         """The time zone of the deal's region (its date-based clocks end at midnight there)."""
         return self.zones.get(deal.region_code, "UTC")
 
-    def escalation_contact(self, deal: Deal) -> Person | None:
+    def escalation_contact(self, deal: DueDeal) -> Person | None:
         """Who hears when the GS's reply on `deal` breaches: the region's configured contact,
         else the partner organisation's PDM."""
         configured = self.person(self.gs_escalation.get(deal.region_code))
@@ -67,30 +66,32 @@ class Batch:
         """A loaded person (None for none)."""
         return self.people.get(person_id) if person_id is not None else None
 
-    def lang(self, deal: Deal) -> str:
-        """The deal thread's language (`bot.usecases.audience`'s rule, on the loaded people)."""
-        if deal.id not in self.langs:
+    def lang(self, deal: DueDeal) -> str:
+        """The deal thread's language (`bot.usecases.audience`'s rule, on the loaded people),
+        once per distinct registering user, organisation and GS."""
+        key = (deal.registered_by_id, deal.partner_org_id, deal.gs_id)
+        if key not in self.langs:
             partners = [p for p in self.org_people.get(deal.partner_org_id or -1, [])
                         if p.role is Role.PARTNER]
-            self.langs[deal.id] = thread_lang_among(self.person(deal.registered_by_id),
-                                                    partners, self.person(deal.gs_id))
-        return self.langs[deal.id]
+            self.langs[key] = thread_lang_among(self.person(deal.registered_by_id), partners,
+                                                self.person(deal.gs_id))
+        return self.langs[key]
 
-    def rule_clock(self, row: Clock, deal: Deal, regions: RegionDirectory
-                   ) -> tuple[rc.Clock, RegionCalendar] | None:
-        """The rule clock behind a stored one, and its region's calendar."""
-        calendar = regions.calendar(deal.region_code)
-        clock = rule_clock(row, deal, calendar,
-                           partner_absences=self.absences.get(deal.partner_org_id or -1, ()),
-                           gs_absences=self.gs_absences.get(deal.gs_id or -1, ()),
-                           extensions=self.extensions.get(row.id, ()))
-        return None if clock is None else (clock, calendar)
+    def inputs(self, row: DueClock, deal: DueDeal) -> ClockInputs:
+        """What the rule clock behind a stored one is rebuilt from (`storage.mapping`)."""
+        return clock_inputs(row.kind, row.owed_by, row.started_at, row.stopped_at,
+                            subscription_start=deal.subscription_start,
+                            expected_close=deal.expected_close,
+                            partner_absences=self.absences.get(deal.partner_org_id or -1, ()),
+                            gs_absences=self.gs_absences.get(deal.gs_id or -1, ()),
+                            extensions=self.extensions.get(row.id, ()))
 
 
-def load_batch(uow: AbstractUnitOfWork, rows: Sequence[Clock]) -> Batch:
-    """Everything the clocks of `rows` need, in bulk."""
-    deals = {d.id: d for d in uow.deals.many({r.deal_id for r in rows})}
-    threads = {th.deal_id: th for th in uow.deals.threads(deals)}
+def load_batch(uow: AbstractUnitOfWork, pairs: Sequence[tuple[DueClock, DueDeal | None]]
+               ) -> Batch:
+    """Everything the clocks of `pairs` (`clocks.due`) need, in bulk."""
+    deals = {d.id: d for _, d in pairs if d is not None}
+    rows = [row for row, _ in pairs]
     org_ids = {d.partner_org_id for d in deals.values() if d.partner_org_id is not None}
     orgs = {o.id: o for o in uow.directory.orgs(org_ids)} if org_ids else {}
     regions = [uow.directory.region(code) for code in sorted({d.region_code
@@ -105,14 +106,14 @@ def load_batch(uow: AbstractUnitOfWork, rows: Sequence[Clock]) -> Batch:
     for person in sorted(people.values(), key=lambda p: p.id):
         if person.partner_org_id is not None and person.active:
             org_people[person.partner_org_id].append(person)
-    batch = Batch(deals=deals, threads=threads, people=people, org_people=org_people, orgs=orgs,
+    batch = Batch(deals=deals, people=people, org_people=org_people, orgs=orgs,
                   gs_escalation=escalation,
                   zones={r.code: r.timezone for r in regions if r is not None})
     _load_facts(uow, batch, rows)
     return batch
 
 
-def _load_facts(uow: AbstractUnitOfWork, batch: Batch, rows: Sequence[Clock]) -> None:
+def _load_facts(uow: AbstractUnitOfWork, batch: Batch, rows: Sequence[DueClock]) -> None:
     gs_ids = {d.gs_id for d in batch.deals.values() if d.gs_id is not None}
     org_ids = set(batch.orgs) | {d.partner_org_id for d in batch.deals.values()
                                  if d.partner_org_id is not None}

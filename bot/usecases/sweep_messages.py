@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.messages import (
@@ -27,7 +28,8 @@ from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.clocks import hours_left
 from rules.escalation import Action, Audience, PlannedStep
-from storage.models import Breach, Clock, Deal, Party, Person
+from storage.models import Breach, Party, Person
+from storage.repositories.due_clocks import DueClock, DueDeal
 
 __all__ = ["BREACH_BUTTONS", "DIGEST_LINES", "DIGEST_THRESHOLD", "GS_BREACH_BUTTONS",
            "PDM_LISTED", "REMINDER_BUTTONS", "act", "digests", "pdm_notices"]
@@ -43,6 +45,7 @@ GS_BREACH_BUTTONS = ("breach_timeline",)  # the evidence; extend and remove are 
 _LABELS = {name: Text(f"button.{name}") for name in (*REMINDER_BUTTONS, *BREACH_BUTTONS)}
 
 
+@lru_cache(maxsize=4096)  # a deal's thread reminder and its DMs carry the same (immutable) ones
 def buttons(deal_id: int, names: tuple[str, ...], clock_id: int | None = None
             ) -> tuple[Button, ...]:
     """The named buttons (`bant_open`, ..., `breach_remove` with its confirmation), each
@@ -57,7 +60,7 @@ def buttons(deal_id: int, names: tuple[str, ...], clock_id: int | None = None
                  for name in names)
 
 
-def _owners(batch: Batch, deal: Deal, row: Clock) -> list[Person]:
+def _owners(batch: Batch, deal: DueDeal, row: DueClock) -> list[Person]:
     if row.owed_by.value == "gs":
         gs = batch.person(deal.gs_id)
         return [gs] if gs is not None else []
@@ -67,7 +70,7 @@ def _owners(batch: Batch, deal: Deal, row: Clock) -> list[Person]:
     return batch.org_people.get(deal.partner_org_id or -1, [])
 
 
-def _dm(batch: Batch, key: str, person: Person, lines: tuple[Text, ...], deal: Deal, *,
+def _dm(batch: Batch, key: str, person: Person, lines: tuple[Text, ...], deal: DueDeal, *,
         names: tuple[str, ...] = (), clock_id: int | None = None) -> None:
     # the key names the Slack user, as it always has (a step's messages stay unique)
     batch.outgoing.append(Outgoing(f"{key}:dm:{person.slack_user_id}", ToPerson(person.id), lines,
@@ -75,11 +78,11 @@ def _dm(batch: Batch, key: str, person: Person, lines: tuple[Text, ...], deal: D
                                    deal_id=deal.id))
 
 
-def _kind(row: Clock) -> str:
+def _kind(row: DueClock) -> str:
     return row.kind if row.kind in ("collaboration", "onboarding", "poi") else "response"
 
 
-def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: RulesClock,
+def act(batch: Batch, row: DueClock, deal: DueDeal, *, step: PlannedStep, clock: RulesClock,
         left: timedelta) -> None:
     """Queue (in the batch) the messages of one step. An extension re-arms a clock's steps
     (planned again from its new due time): their messages are keyed by how many extensions the
@@ -91,14 +94,13 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
         return
     kind = _kind(row)
     company = Typed(deal.company)
-    thread = batch.threads.get(deal.id)
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
         _remind(batch, key, row, deal, step=step, clock=clock, left=left)
         return
     gs = batch.person(deal.gs_id)
     if step.action is Action.LAPSE:
         lapsed = (Text("reminder.collaboration.lapsed", {"company": company}),)
-        if thread is not None:
+        if deal.channel_id is not None:
             batch.outgoing.append(Outgoing(key, ToThread(deal.id), lapsed))
         for person in [*_owners(batch, deal, row), *([gs] if gs else [])]:
             _dm(batch, key, person, lapsed, deal)
@@ -108,7 +110,7 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
     notice = Text(f"reminder.{kind}.breach", {"company": company, "due": due})
     if gs is not None:
         notice = Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
-    if thread is not None:
+    if deal.channel_id is not None:
         batch.outgoing.append(Outgoing(key, ToThread(deal.id), (notice,),
                                        buttons(deal.id, BREACH_BUTTONS, row.id)))
     elif gs is not None:
@@ -121,19 +123,18 @@ def act(batch: Batch, row: Clock, deal: Deal, *, step: PlannedStep, clock: Rules
                                        {"company": company, "partner": Typed(org.name)}),), deal)
 
 
-def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
+def _remind(batch: Batch, key: str, row: DueClock, deal: DueDeal, *, step: PlannedStep,
             clock: RulesClock, left: timedelta) -> None:
     kind = _kind(row)
     hours = hours_left(left)
     params: dict[str, Param] = {"company": Typed(deal.company),
                                "due": due_param(row.kind, row.due_at, batch.zone(deal))}
     names = REMINDER_BUTTONS if kind == "response" else ()
-    thread = batch.threads.get(deal.id)
-    if Audience.THREAD in step.audience and thread is not None:
+    if Audience.THREAD in step.audience and deal.channel_id is not None:
         message = Outgoing(key, ToThread(deal.id),
                            (Text(f"reminder.{kind}.thread", params, hours),),
                            buttons(deal.id, names) if names else ())
-        batch.thread_reminders[f"{thread.channel_id}|{deal.partner_org_id}"].append(
+        batch.thread_reminders[f"{deal.channel_id}|{deal.partner_org_id}"].append(
             (message, deal, row, batch.lang(deal)))
     dm = (Text(f"reminder.{kind}.dm", params, hours),)
     for audience in step.audience:
@@ -152,7 +153,7 @@ def _remind(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep
                 _dm(batch, key, gs, dm, deal)
 
 
-def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedStep,
+def _gs_step(batch: Batch, key: str, row: DueClock, deal: DueDeal, *, step: PlannedStep,
              clock: RulesClock, left: timedelta) -> None:
     """A step of a reply the GS owes: reminded as a partner's is (the thread, addressed to
     the GS, then a DM), and at breach a notice in the thread, a DM to the GS and one to the
@@ -160,11 +161,10 @@ def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedSte
     gs = batch.person(deal.gs_id) or batch.person(row.owed_by_person_id)
     params: dict[str, Param] = {"company": Typed(deal.company),
                                "due": due_param(row.kind, row.due_at, batch.zone(deal))}
-    thread = batch.threads.get(deal.id)
     if step.action in (Action.REMIND, Action.DIRECT_MESSAGE):
         hours = hours_left(left)
         said = Text("reminder.gs_response.thread", params, hours)
-        if Audience.THREAD in step.audience and thread is not None:
+        if Audience.THREAD in step.audience and deal.channel_id is not None:
             batch.outgoing.append(Outgoing(key, ToThread(deal.id), (
                 Text("reminder.mention", {"user": gs.slack_user_id, "text": said})
                 if gs is not None else said,)))
@@ -179,7 +179,7 @@ def _gs_step(batch: Batch, key: str, row: Clock, deal: Deal, *, step: PlannedSte
                             deal)
         return
     notice = Text("reminder.gs_response.breach", params)
-    if thread is not None:
+    if deal.channel_id is not None:
         batch.outgoing.append(Outgoing(key, ToThread(deal.id), (
             Text("reminder.mention", {"user": gs.slack_user_id, "text": notice})
             if gs is not None else notice,), buttons(deal.id, GS_BREACH_BUTTONS, row.id)))
@@ -214,7 +214,7 @@ def digests(batch: Batch) -> None:
 
 
 def _digest(group: str, channel: str, lang: str,
-            part: Sequence[tuple[Outgoing, Deal, Clock, str]], batch: Batch) -> Outgoing:
+            part: Sequence[tuple[Outgoing, DueDeal, DueClock, str]], batch: Batch) -> Outgoing:
     keys = sorted(message.key for message, _, _, _ in part)
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
     lines = tuple(Text("reminder.digest.line",

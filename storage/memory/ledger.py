@@ -22,6 +22,7 @@ from storage.models import (
     Deal,
     DealMessage,
     DealStatus,
+    DealThread,
     DiscountRequest,
     DmChannel,
     Extension,
@@ -46,6 +47,7 @@ from storage.repositories import (
     PoiRepository,
     card_prefix,
 )
+from storage.repositories.due_clocks import DueClock, DueDeal, due_pairs
 
 __all__ = [
     "MemoryAbsenceRepository",
@@ -136,6 +138,14 @@ class MemoryClockRepository(ClockRepository):
         wanted = set(ids)
         return [c for c in self.store.rows(Clock)
                 if c.id in wanted and (token is None or c.claimed_by == token)]
+
+    def due(self, ids: Iterable[int], token: str | None = None
+            ) -> Sequence[tuple[DueClock, DueDeal | None]]:
+        clocks = self.claimed(ids, token)
+        deals = {d.id: d for d in self.store.rows(Deal) if d.id in {c.deal_id for c in clocks}}
+        channels = {t.deal_id: t.channel_id for t in self.store.rows(DealThread)
+                    if t.deal_id in deals}
+        return due_pairs(clocks, deals, channels)
 
     def update_versioned(self, changes: Sequence[dict[str, Any]]) -> None:
         rows = [(self.store.get(Clock, change["id"]), change) for change in changes]

@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.bulk import update_many
 from storage.claims import claim_due_clocks_in
 from storage.errors import ChangedMeanwhileError, NotFoundError
 from storage.models import OPEN_DEAL_STATUSES, Clock, ClockState, Deal, DealStatus, Party
+from storage.repositories.due_clocks import DueClock, DueDeal, load_due
 
 __all__ = ["ClockRepository", "SqlClockRepository"]
 
@@ -80,6 +82,12 @@ class ClockRepository(ABC):
     @abstractmethod
     def claimed(self, ids: Iterable[int], token: str | None = None) -> Sequence[Clock]:
         """The clocks of `ids` (only those `token`'s claim still holds, locked), by id."""
+
+    @abstractmethod
+    def due(self, ids: Iterable[int], token: str | None = None
+            ) -> Sequence[tuple[DueClock, DueDeal | None]]:
+        """`claimed` as plain tuples with each clock's deal and thread channel (None: no such
+        deal), by clock id: the sweep's bulk read, in one query."""
 
     @abstractmethod
     def update_versioned(self, changes: Sequence[dict[str, Any]]) -> None:
@@ -179,22 +187,15 @@ class SqlClockRepository(ClockRepository):
             query = query.where(Clock.claimed_by == token).with_for_update()
         return self.session.scalars(query.order_by(Clock.id)).all()
 
+    def due(self, ids: Iterable[int], token: str | None = None
+            ) -> Sequence[tuple[DueClock, DueDeal | None]]:
+        return load_due(self.session, ids, token)
+
     def update_versioned(self, changes: Sequence[dict[str, Any]]) -> None:
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in changes:
-            groups.setdefault(tuple(sorted(row)), []).append(row)
-        connection = self.session.connection()
-        for keys, rows in groups.items():
-            columns = [key for key in keys if key not in ("id", "version")]
-            statement = (update(Clock)
-                         .where(Clock.id == bindparam("p_id"),
-                                Clock.version == bindparam("p_version"))
-                         .values({**{key: bindparam(f"p_{key}") for key in columns},
-                                  "version": Clock.version + 1}))
-            result = connection.execute(statement, [{f"p_{key}": row[key] for key in keys}
-                                                    for row in rows])
-            if result.rowcount != len(rows):
-                raise ChangedMeanwhileError("a clock")
+        written = update_many(self.session, Clock.metadata.tables["clocks"], changes,
+                              match=("id", "version"), increment="version")
+        if written != len(changes):
+            raise ChangedMeanwhileError("a clock")
 
     def claim_due(self, *, now: datetime, limit: int, worker: str) -> list[int]:
         return claim_due_clocks_in(self.session, now=now, limit=limit, worker=worker)

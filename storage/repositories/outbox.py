@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.bulk import insert_many
 from storage.lanes import lane_of
 from storage.models import DmChannel, OutboxMessage, OutboxState
 from storage.repositories.internals import insert_for
@@ -130,8 +131,8 @@ class SqlOutboxRepository(OutboxRepository):
         laned = [row if "lane" in row else
                  {**row, "lane": lane_of(str(row["idempotency_key"]), row["payload"])}
                  for row in rows]
-        self.session.execute(insert_for(self.session)(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]), laned)
+        insert_many(self.session, OutboxMessage.metadata.tables["outbox"], laned,
+                    unique="idempotency_key")
         self.queued += len(rows)  # an upper bound: a key already queued only wakes the pump
 
     def by_key(self, key: str) -> OutboxMessage | None:
