@@ -28,7 +28,15 @@ from bot.outbox.attempts import (
     unsure,
 )
 from bot.outbox.rendering import Destinations, NotReady, prepare
-from bot.outbox.sending import DEFAULT_SENDERS, FAILURES, Send, Sent, paced_client, send_all
+from bot.outbox.sending import (
+    DEFAULT_SENDERS,
+    FAILURES,
+    LeaseLost,
+    Send,
+    Sent,
+    paced_client,
+    send_all,
+)
 from bot.pacing import Paced, Pacer, PacingRound
 from bot.usecases.channels import HeldBack, hold
 from bot.usecases.recipients import Unseen
@@ -228,7 +236,7 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
     message.last_error = SENDING
     message.claimed_until = now + DEFAULT_LEASE  # ours while the call lasts
     return Send(message.id, message.idempotency_key, message.created_at, method, args, client,
-                unsure=interrupted)
+                lease_until=message.claimed_until, clock=services.now, unsure=interrupted)
 
 
 def _pace(message: OutboxMessage, now: datetime, wait: float, key: tuple[str, str | None, str],
@@ -256,7 +264,10 @@ def _record(services: Services, outcomes: list[Sent], token: str, done: Delivery
             message = rows.get(outcome.send.id)
             if message is None or message.state is not OutboxState.PENDING:
                 continue
-            if outcome.error is None:
+            if isinstance(outcome.error, LeaseLost):  # never called: tried again as it was
+                message.attempts -= 1
+                retry_at(message, now)
+            elif outcome.error is None:
                 after_send(uow, message, outcome.result or {})
                 done.sent += 1
             else:

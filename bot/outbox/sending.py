@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,17 +25,23 @@ from bot.outbox.attempts import ambiguous
 from bot.outbox.reconcile import reconcile
 from bot.pacing import Paced, Pacer
 
-__all__ = ["DEFAULT_SENDERS", "ROUNDS", "Send", "Sent", "paced_client", "send_all", "senders_from_env"]
+__all__ = ["DEFAULT_SENDERS", "ROUNDS", "LeaseLost", "Send", "Sent", "paced_client", "send_all",
+           "senders_from_env"]
 
 DEFAULT_SENDERS = 32
 ROUNDS = 2  # rounds under way at once in a pump: one prepares while the other's calls are out
 FAILURES = (SlackApiError, SlackClientError, OSError, TimeoutError)
 
 
+class LeaseLost(Exception):  # noqa: N818 - a signal, not an error
+    """The round's lease on the row ran out before its call went: another worker may hold it."""
+
+
 @dataclass(frozen=True)
 class Send:
     """One call to make: a row's method and arguments, with the client of its workspace.
-    `unsure`: an earlier attempt may have reached Slack, so it is looked for first."""
+    `unsure`: an earlier attempt may have reached Slack, so it is looked for first. The call
+    goes only while the round's lease holds (`lease_until` on `clock`)."""
 
     id: int
     idempotency_key: str
@@ -43,6 +49,8 @@ class Send:
     method: str
     args: dict[str, Any]
     client: WebClient
+    lease_until: datetime
+    clock: Callable[[], datetime]
     unsure: bool = False
 
 
@@ -57,7 +65,11 @@ class Sent:
 
 
 def send_one(send: Send) -> Sent:
-    """Make one call (after looking for an earlier attempt's message, when unsure)."""
+    """Make one call (after looking for an earlier attempt's message, when unsure), unless the
+    round's lease ran out meanwhile: then another worker may be sending the row, and this one
+    must not."""
+    if send.clock() >= send.lease_until:
+        return Sent(send, error=LeaseLost(send.idempotency_key))
     if send.unsure:
         try:
             ts = reconcile(send.client, send, send.method, send.args)

@@ -66,6 +66,7 @@ def test_a_429_waits_at_least_retry_after_then_goes_and_none_is_lost(
     _queue(services, "t:second", deal=deal, text="second")   # waits for the first: same thread
     _queue(services, "t:other", dm=AIKO)                     # another conversation goes on
     slack.fail(POST, status=429, retry_after=30)
+    assert deliver_round(services, client, limit=1, pacer=Pacer(0.0)).sent == 0  # t:first
     assert deliver_all(services, client) == 1
     rows = outbox(services)
     assert rows["t:first"].next_attempt_at == clock.now + timedelta(seconds=30)
@@ -296,8 +297,9 @@ class _Hook(WebClient):
 
 def test_a_lease_running_out_mid_round_never_gets_a_message_sent_twice(
         services: Services, client: WebClient, slack: FakeSlack, clock: Clock) -> None:
-    """Worker A claims two messages; Slack is so slow on the first that A's lease on the second
-    runs out, worker B claims it and is sending it when A comes to it. A must leave it to B."""
+    """Worker A claims two messages and has one sender; Slack is so slow on the first that A's
+    lease on the second runs out, worker B claims it and is sending it when A comes to it. A
+    must leave it to B."""
     _queue(services, "t:one", dm=AIKO)
     _queue(services, "t:two", dm=ADMIN)
     b_sending, a_done = threading.Event(), threading.Event()
@@ -322,7 +324,7 @@ def test_a_lease_running_out_mid_round_never_gets_a_message_sent_twice(
         return answer
 
     try:
-        deliver_round(services, _Hook(client, a_hook))
+        deliver_round(services, _Hook(client, a_hook), senders=1)
     finally:
         a_done.set()
         b.join(10)
