@@ -166,17 +166,22 @@ def _deals_of(messages: list[OutboxMessage]) -> set[int]:
     return found
 
 
-def _thread_channel(uow: AbstractUnitOfWork, message: OutboxMessage) -> str | None:
-    """The channel of the deal thread a row is posted in (a typed message to a thread, or a
-    raw post with `thread_of`), when it is known; else None."""
+def _known_call(uow: AbstractUnitOfWork, message: OutboxMessage) -> tuple[str, str] | None:
+    """The channel and method of a row's call when they are known before it is drawn (a post
+    in a deal's thread, an edit of a posted card, a raw call naming its channel); else None."""
     payload = message.payload
+    if message.channel.startswith(CARD_CONVERSATION):
+        return "", "chat.update"
+    method = str(payload.get("method") or "chat.postMessage")
+    args = payload.get("args") if isinstance(payload.get("args"), dict) else {}
+    if (args or {}).get("channel"):
+        return str((args or {})["channel"]), method
     to = payload.get("to") if isinstance(payload.get("to"), dict) else {}
     deal_id = (to or {}).get("thread") or payload.get("thread_of")
-    if not isinstance(deal_id, int) or payload.get("method", "chat.postMessage") != \
-            "chat.postMessage":
+    if not isinstance(deal_id, int) or method != "chat.postMessage":
         return None
     thread = uow.deals.thread(deal_id)
-    return thread.channel_id if thread is not None and thread.channel_id else None
+    return (thread.channel_id, method) if thread is not None and thread.channel_id else None
 
 
 def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
@@ -191,11 +196,12 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
         superseded(message)  # a newer edit of the same card follows: it shows this one's state
         done.sent += 1
         return None
-    thread = _thread_channel(uow, message)
-    if thread is not None and (wait := pacing.wait(thread, team=team)) > 0:
-        # a post in a deal's thread whose channel's pace does not allow it yet: released before
-        # it is drawn, which is most of a round's work
-        _pace(message, now, wait, (thread, team, "chat.postMessage"), pacing=pacing,
+    known_call = _known_call(uow, message)
+    if known_call is not None and (wait := pacing.wait(known_call[0], team=team,
+                                                       method=known_call[1])) > 0:
+        # a call whose pace does not allow it yet: released before it is drawn (drawing is
+        # most of a round's work)
+        _pace(message, now, wait, (known_call[0], team, known_call[1]), pacing=pacing,
               spacing=spacing, done=done)
         return None
     interrupted = unsure(message)

@@ -115,19 +115,20 @@ def pending(services: Services) -> tuple[int, datetime | None]:
 
 def deliver_until_done(services: Services, client: WebClient, clock: FakeClock, *,
                        limit: int = 100, max_rounds: int = 2000, stuck_rounds: int = 5,
-                       pacer: Pacer | None = None) -> int:
+                       pacer: Pacer | None = None, step: timedelta = timedelta(0)) -> int:
     """Run delivery rounds until no row is pending; the messages sent. When a round does
     nothing and rows wait for a later attempt, the clock jumps to the earliest (backoff,
     `Retry-After`, a lease, a pace: `pacer`, none by default). Rounds that find rows due now
     and move none of them, several in a row, are a stall: an AssertionError saying how many
-    rows were left."""
+    rows were left. `step`: a jump is at least that long (paced work comes due in fewer, fuller
+    rounds)."""
     sent = idle = 0
     for _ in range(max_rounds):
         left, first = pending(services)
         if left == 0:
             return sent
         if first is not None and first > clock.now:
-            clock.now = first
+            clock.now = max(first, clock.now + step)
         done = deliver_round(services, client, limit=limit, pacer=pacer or Pacer(0.0))
         sent += done.sent
         if done.sent or done.failed:

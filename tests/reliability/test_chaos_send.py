@@ -87,7 +87,7 @@ def test_hundreds_of_breaches_due_at_once_all_go_out(
     are), everything goes out and Slack never answers 429."""
     expected = _due(any_world, clock, scaled(150), ("breach",))
     deliver_until_done(any_world, outbox_client(any_world), clock,
-                       pacer=slack_pacer(clock.seconds))
+                       pacer=slack_pacer(clock.seconds), step=timedelta(seconds=10))
     assert fake.rate_limited() == 0
     counts = check_exactly_once(any_world, fake, expected)
     assert any(key.startswith("pdm:") for key in counts)
