@@ -233,6 +233,12 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
         _give_up_for_now(uow, message, now, error, done, unsure=interrupted)
         return None
     channel = str(args.get("channel") or message.channel)
+    if interrupted and method == "chat.postMessage":  # looked for first: that call's place too
+        looked = "conversations.replies" if args.get("thread_ts") else "conversations.history"
+        if (wait := pacing.take(channel, team=team, method=looked)) > 0:
+            _pace(message, now, wait, (channel, team, looked), pacing=pacing, spacing=spacing,
+                  done=done)
+            return None
     wait = pacing.take(channel, team=team, method=method)
     if wait > 0:  # its pace: due again when it may go (rows after it further on), unclaimed
         _pace(message, now, wait, (channel, team, method), pacing=pacing, spacing=spacing,
@@ -272,6 +278,7 @@ def _record(services: Services, outcomes: list[Sent], token: str, done: Delivery
                 continue
             if isinstance(outcome.error, LeaseLost):  # never called: tried again as it was
                 message.attempts -= 1
+                message.last_error = message.last_error if outcome.send.unsure else None
                 retry_at(message, now)
             elif outcome.error is None:
                 after_send(uow, message, outcome.result or {})

@@ -10,6 +10,7 @@ are recorded together after (`bot.outbox.delivery`).
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from bot.pacing import Paced, Pacer
 __all__ = ["DEFAULT_SENDERS", "ROUNDS", "LeaseLost", "Send", "Sent", "paced_client", "send_all",
            "senders_from_env"]
 
+log = logging.getLogger(__name__)
 DEFAULT_SENDERS = 32
 ROUNDS = 2  # rounds under way at once in a pump: one prepares while the other's calls are out
 FAILURES = (SlackApiError, SlackClientError, OSError, TimeoutError)
@@ -75,12 +77,19 @@ def send_one(send: Send) -> Sent:
             ts = reconcile(send.client, send, send.method, send.args)
         except FAILURES as error:
             return Sent(send, error=error, unsure=True)
+        except Exception as error:  # anything else: this row's outcome, not the round's
+            log.exception("outbox %s: looking for it failed", send.idempotency_key)
+            return Sent(send, error=error, unsure=True)
         if ts is not None:
             return Sent(send, {"ts": ts, "channel": send.args.get("channel")})
     try:
         answer = send.client.api_call(send.method, json=send.args)
     except FAILURES as error:
         return Sent(send, error=error, unsure=ambiguous(error))
+    except Exception as error:  # a bug, not Slack: recorded for this row (tried, then dead), so
+        # the round's other outcomes are recorded too; it may have gone, so it is looked for
+        log.exception("outbox %s: the call failed", send.idempotency_key)
+        return Sent(send, error=error, unsure=True)
     return Sent(send, dict(answer.data) if isinstance(answer.data, dict) else {})
 
 
