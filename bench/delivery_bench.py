@@ -23,9 +23,12 @@ the last change, for the cards. Printed: time to drain beside each floor (the ra
 received (per method), `chat.update` calls per card, `conversations.open` calls, p50/p99 of the
 answers' delivery (queued to stored at the fake), the sweep's time, peak RSS.
 
-Today's outbox sends with one bot token, so the fake accepts that token in every workspace
-(limits are still per workspace, by channel). Targets (issue 13), reported, never enforced:
-drain within 1.25x of the floor, no 429 from Coseller's own pace, answers p99 under 1 s.
+The outbox sends with one bot token here, so the fake accepts that token in every workspace
+(limits are still per workspace, by channel; each thread is in its channel's workspace). Each
+channel's members are known, as they are once a thread's card was posted there (Coseller reads
+a channel's members once, at `conversations.members`' Tier 4 pace). Targets (issue 13),
+reported, never enforced: drain within 1.25x of the floor, no 429 from Coseller's own pace,
+answers p99 under 1 s.
 
     .venv/bin/python bench/delivery_bench.py [--reminders 10000] [--channels 2000]
         [--workspaces 3] [--deals 500] [--edits 5] [--answers 200] [--replicas 1|3]
