@@ -73,7 +73,8 @@ class Output(ConsoleState):
         while time.monotonic() < deadline:
             self.executor.wait_idle(max(0.0, deadline - time.monotonic()))
             try:
-                delivered = deliver_due(self.services, self.services.client)
+                # one call at a time: the console shows messages in the order they are sent
+                delivered = deliver_due(self.services, self.services.client, senders=1)
             except Exception:  # a renderer that fails is logged; the console goes on
                 log.exception("outbox delivery failed in the console")
                 return

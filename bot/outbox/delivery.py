@@ -64,9 +64,9 @@ class Delivery:
 
 
 def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
-                pacer: Pacer | None = None) -> int:
+                pacer: Pacer | None = None, senders: int | None = None) -> int:
     """Send what is due now; the number delivered."""
-    return deliver_round(services, client, limit=limit, pacer=pacer).sent
+    return deliver_round(services, client, limit=limit, pacer=pacer, senders=senders).sent
 
 
 def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
