@@ -39,6 +39,7 @@ from bot.services import Job
 from bot.usecases.closures import load_closures
 from bot.usecases.periodic import bant_prompts, ensure_clocks, gs_digests, pdm_digests
 from bot.usecases.sweep import sweep
+from storage.pg_guard import unavailable
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -115,11 +116,8 @@ def guarded(job: Job) -> Callable[[], object]:
         try:
             return job.run()
         except DBAPIError as error:
-            cause: BaseException = error.orig or error
-            lines = str(cause).strip().splitlines()
-            log.warning("job %s failed after %.1f s: the database is unavailable (%s: %s); "
-                        "it runs again at its next time", job.id, time.monotonic() - started,
-                        type(cause).__name__, lines[0] if lines else "")
+            log.warning("job %s failed after %.1f s: %s; it runs again at its next time",
+                        job.id, time.monotonic() - started, unavailable(error))
         except Exception:
             log.exception("job %s failed after %.1f s; it runs again at its next time", job.id,
                           time.monotonic() - started)

@@ -26,7 +26,7 @@ from psycopg import errors
 from psycopg.abc import RV, PQGen
 from sqlalchemy import Engine, event
 
-__all__ = ["DatabaseTimeouts", "GuardedConnection", "guard_answers"]
+__all__ = ["DatabaseTimeouts", "GuardedConnection", "guard_answers", "unavailable"]
 
 _WAIT_INTERVAL = 0.1   # psycopg's own: how often a wait checks for Ctrl-C
 
@@ -153,3 +153,12 @@ def guard_answers(engine: Engine, answer: float | None) -> None:
         connection = GuardedConnection.connect(*cargs, **cparams)
         connection.answer_timeout = answer
         return connection
+
+
+def unavailable(error: Exception) -> str:
+    """One line saying why the database could not be used (a log line, not a traceback): the
+    driver's error and its first line, e.g. "the database is unavailable (ConnectionTimeout:
+    connection timeout expired)"."""
+    cause: BaseException = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return f"the database is unavailable ({type(cause).__name__}: {lines[0] if lines else ''})"

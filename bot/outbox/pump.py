@@ -9,9 +9,11 @@ import threading
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot.outbox.delivery import deliver_round
 from bot.outbox.sending import ROUNDS, senders_from_env
+from storage.pg_guard import unavailable
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -67,5 +69,7 @@ class OutboxPump:
                         break
                     if done.sent == 0:
                         self._stop.wait(done.paced)
+            except DBAPIError as error:  # one line: the rows are retried once it is back
+                log.warning("outbox delivery round failed: %s; it runs again", unavailable(error))
             except Exception:  # keep pumping; the row is retried on its schedule
                 log.exception("outbox delivery round failed")
