@@ -22,6 +22,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.config import ConfigError
 from bot.outbox.attempts import ambiguous
 from bot.outbox.reconcile import reconcile
 from bot.pacing import Paced, Pacer
@@ -142,6 +143,6 @@ def senders_from_env(env: dict[str, str] | None = None) -> int:
     if not raw:
         return DEFAULT_SENDERS
     if not raw.isdigit() or not 1 <= int(raw) <= 512:
-        raise ValueError(f"COSELLER_OUTBOX_SENDERS: expected a whole number from 1 to 512, "
+        raise ConfigError(f"COSELLER_OUTBOX_SENDERS: expected a whole number from 1 to 512, "
                          f"got {raw!r}")
     return int(raw)

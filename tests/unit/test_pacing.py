@@ -73,3 +73,16 @@ def test_a_rounds_places_count_from_when_its_calls_go() -> None:
 def test_the_published_limits() -> None:
     assert (POSTS.per_minute, POSTS.burst) == (60.0, 2.0)
     assert TIERS["chat.update"].per_minute == 50.0 and TIERS["conversations.members"].per_minute == 100.0
+
+
+def test_a_bad_number_of_senders_is_a_configuration_error_naming_the_variable() -> None:
+    import pytest
+
+    from bot.config import ConfigError
+    from bot.outbox.sending import DEFAULT_SENDERS, senders_from_env
+
+    assert senders_from_env({}) == DEFAULT_SENDERS
+    assert senders_from_env({"COSELLER_OUTBOX_SENDERS": "8"}) == 8
+    for wrong in ("abc", "0", "-3", "513"):
+        with pytest.raises(ConfigError, match="COSELLER_OUTBOX_SENDERS"):
+            senders_from_env({"COSELLER_OUTBOX_SENDERS": wrong})
