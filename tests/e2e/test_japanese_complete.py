@@ -68,6 +68,7 @@ def _story(harness: Harness, clock: Clock) -> str:
     for user in JAPANESE:
         open_home(harness, user)
     harness.event(thread_event(aiko, thread, text="来週ご連絡します"))
+    harness.wait_for(lambda: len(clocks(harness, deal_id)) >= 2)   # the GS's clock: then the GS answers
     harness.event(thread_event(hiro, thread, text="承知しました。続報をお待ちしています"))
     harness.wait_for(lambda: len(clocks(harness, deal_id)) >= 3)
     for _ in range(12):                                      # reminders, then the breach
