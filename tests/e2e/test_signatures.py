@@ -21,7 +21,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent import futures
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -31,6 +33,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.adapters.ack_first import AckFirstExecutor
 from bot.adapters.http import HttpServer
 from bot.app import create_app
 from bot.bootstrap import bootstrap
@@ -69,6 +72,7 @@ class Site:
     harness: Harness
     dispatched: list[BoltRequest]
     wall: Wall
+    listeners: list[Future[Any]] = field(default_factory=list)
 
     @property
     def stamp(self) -> int:
@@ -98,6 +102,16 @@ def site(tmp_path: Path, slack: FakeSlack, clock: FakeClock,
         return original(self, req)
 
     monkeypatch.setattr(App, "dispatch", spy)
+    listeners: list[Future[Any]] = []
+    submit = AckFirstExecutor.submit
+
+    def tracked(self: AckFirstExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+                ) -> Future[Any]:
+        future = submit(self, fn, *args, **kwargs)
+        listeners.append(future)
+        return future
+
+    monkeypatch.setattr(AckFirstExecutor, "submit", tracked)
     settings = Settings(bot_token="xoxb-e2e", signing_secret=SECRET,
                         database_url=f"sqlite:///{tmp_path / 'sig.db'}",
                         slack_api_url=slack.api_url, deal_channel="C0DEALS")
@@ -111,7 +125,7 @@ def site(tmp_path: Path, slack: FakeSlack, clock: FakeClock,
     wall = Wall()
     server = HttpServer(app, services, host="127.0.0.1", port=0, now=wall.now).start()
     try:
-        yield Site(Harness(server, services, slack), dispatched, wall)
+        yield Site(Harness(server, services, slack), dispatched, wall, listeners)
     finally:
         server.stop()
         services.pump.stop()
@@ -235,9 +249,10 @@ def snapshot(harness: Harness) -> dict[str, list[str]]:
 
 
 def _settle(site: Site) -> None:
-    """A genuine request answered after the forged ones: the lazy listeners a forged request
-    would have started run in the same pool, so by now they would have shown."""
+    """A genuine request answered after the forged ones, and every lazy listener started so far
+    finished (a forged request's would have shown by now; a genuine one's answer is in)."""
     harness = site.harness
+    futures.wait(list(site.listeners), timeout=10)
     before = len(harness.responses("U0PDMKEN"))
     body = slack_requests.slash_command(
         "/roe", "help", team_id=TEAM, user_id="U0PDMKEN", channel_id="C0DEALS",
@@ -371,7 +386,7 @@ def test_oauth_paths_reach_only_the_oauth_flow(tmp_path: Path, slack: FakeSlack,
     services = bootstrap(settings, clock=clock)
     server = HttpServer(create_app(services), services, host="127.0.0.1", port=0).start()
     try:
-        site = Site(Harness(server, services, slack), dispatched, Wall())
+        site = Site(Harness(server, services, slack), dispatched, Wall(), [])
         body = _command(site).body.encode()
         stamp = str(site.stamp)
         signed = {"Content-Type": slack_requests.FORM, "X-Slack-Request-Timestamp": stamp,
