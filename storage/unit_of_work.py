@@ -15,7 +15,8 @@ the in-memory fake of the tests.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
@@ -61,6 +62,7 @@ from storage.repositories import (
     SqlPoiRepository,
     is_open_deal_duplicate,
 )
+from storage.session_reads import loads_kept
 
 __all__ = ["AbstractUnitOfWork", "UnitOfWork", "utc_now"]
 
@@ -125,6 +127,13 @@ class AbstractUnitOfWork(ABC):
         self._rollback()
         self.outbox.queued = 0
 
+    @contextmanager
+    def reads_kept(self) -> Iterator[None]:
+        """Whatever is read in the block stays at hand until it ends, instead of being read
+        again (many rows of one round about the same people and places); nothing to keep in
+        memory."""
+        yield
+
     @abstractmethod
     def _commit(self) -> None:
         """Make the changes durable (`ChangedMeanwhileError`, `DuplicateDealError` if refused)."""
@@ -178,6 +187,12 @@ class UnitOfWork(AbstractUnitOfWork):
         # readable after the block (a view renders it later)
         self.outbox.queued = 0
         self.session.close()
+
+    @contextmanager
+    def reads_kept(self) -> Iterator[None]:
+        """Every object loaded in the block referenced until it ends (see `session_reads`)."""
+        with loads_kept(self.session):
+            yield
 
     def _commit(self) -> None:
         try:

@@ -133,11 +133,6 @@ def refuse(uow: AbstractUnitOfWork, message: OutboxMessage, now: datetime,
             at=now))
 
 
-def earlier_pending(uow: AbstractUnitOfWork, message: OutboxMessage) -> bool:
-    """Whether an older message of the same conversation still waits (order is kept)."""
-    return uow.outbox.earlier_pending(message)
-
-
 def unsure(message: OutboxMessage) -> bool:
     """Whether Slack may already have this message (a send was interrupted or inconclusive)."""
     error = message.last_error or ""

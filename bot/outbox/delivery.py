@@ -7,8 +7,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -19,7 +21,6 @@ from bot.installations import outbox_client, team_of
 from bot.outbox.attempts import (
     SENDING,
     after_send,
-    earlier_pending,
     failed,
     refuse,
     release,
@@ -114,8 +115,10 @@ def _senders(services: Services, client: WebClient, ids: list[int], token: str
     client, its bot token rotated first if it is about to expire; else (one bot token, or a
     workspace not known) the given client. Looked up before the round's transaction, which
     holds SQLite's write lock that a rotation needs."""
-    with services.uow(actor="outbox") as uow:
-        teams = {m.id: team_of(uow, m) for m in uow.outbox.claimed_many(ids, token)}
+    with services.uow(actor="outbox") as uow, uow.reads_kept():
+        messages = uow.outbox.claimed_many(ids, token)
+        uow.deals.threads(_deals_of(messages))  # kept: each row finds its thread read
+        teams = {m.id: team_of(uow, m) for m in messages}
     found: dict[str | None, WebClient] = {}
     for team in set(teams.values()):
         found[team] = client
@@ -129,28 +132,59 @@ def _senders(services: Services, client: WebClient, ids: list[int], token: str
     return {message_id: (found[team], team) for message_id, team in teams.items()}
 
 
+@dataclass
+class _Round:
+    """A round's preparation: its pace, what it found, and the writes to its rows, made once
+    every row is prepared (a row written at once would be flushed by the next row's first read,
+    a flush per row)."""
+
+    pacing: PacingRound
+    done: Delivery
+    known: Destinations
+    spacing: Counter[tuple[str, str | None, str]] = field(default_factory=Counter)
+    writes: list[Callable[[], None]] = field(default_factory=list)
+
+    def pace(self, message: OutboxMessage, now: datetime, wait: float,
+             key: tuple[str, str | None, str]) -> None:
+        """Release a row unsent until its call may go; the round's later rows waiting for the
+        same place one interval further each, so that they do not all come back at once."""
+        channel, team, method = key
+        later = wait + self.spacing[key] * self.pacing.pacer.interval_of(channel, team=team,
+                                                                         method=method)
+        self.spacing[key] += 1
+        self.writes.append(partial(retry_at, message, now + timedelta(seconds=later)))
+        self.done.wait(later)
+
+
 def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int], *,
                    token: str, pacing: PacingRound, done: Delivery, known: Destinations
                    ) -> list[Send]:
     """In one transaction: each row rendered, checked at the doors and paced; those that go
     now marked as being sent; the others released to when they may go."""
     sends: list[Send] = []
-    spacing: Counter[tuple[str, str | None, str]] = Counter()
-    with services.uow(actor="outbox") as uow:
+    work = _Round(pacing, done, known)
+    with services.uow(actor="outbox") as uow, uow.reads_kept():
         messages = uow.outbox.claimed_many(ids, token)
-        # read together, and held (the session keeps only what is referenced): each row finds
-        # its deal and thread in the unit of work instead of reading them again
-        held = uow.deals.many(_deals_of(messages))
+        # read together: each row finds its deal and thread, and its conversation's first and
+        # last pending rows, without a query of its own
+        uow.deals.many(_deals_of(messages))
+        spans = uow.outbox.pending_span(m.channel for m in messages)
         for message in messages:
-            client, team = clients.get(message.id, (None, None))
-            if client is None or message.state is not OutboxState.PENDING:
+            sender = clients.get(message.id)
+            if sender is None or message.state is not OutboxState.PENDING:
                 continue
-            send = _prepare_one(services, uow, message, client, team, pacing=pacing, done=done,
-                                known=known, spacing=spacing)
-            if send is not None:
+            first, last = spans.get(message.channel, (message.id, message.id))
+            if first < message.id:  # claimed as a head; an earlier row came since
+                work.writes.append(partial(release, message))
+            elif last > message.id and message.channel.startswith(CARD_CONVERSATION):
+                # a newer edit of the same card follows: it shows this one's state too
+                work.writes.append(partial(superseded, message))
+                done.sent += 1
+            elif (send := _prepare_one(services, uow, message, sender, work)) is not None:
                 sends.append(send)
+        for write in work.writes:
+            write()
         uow.commit()
-        del held
     return sends
 
 
@@ -185,35 +219,26 @@ def _known_call(uow: AbstractUnitOfWork, message: OutboxMessage) -> tuple[str, s
 
 
 def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMessage,
-                 client: WebClient, team: str | None, *, pacing: PacingRound, done: Delivery,
-                 known: Destinations, spacing: Counter[tuple[str, str | None, str]]
-                 ) -> Send | None:
+                 sender: Sender, work: _Round) -> Send | None:
+    client, team = sender
     now = services.now()
-    if earlier_pending(uow, message):  # claimed as a head; an earlier row came since
-        release(message)
-        return None
-    if message.channel.startswith(CARD_CONVERSATION) and uow.outbox.later_pending(message):
-        superseded(message)  # a newer edit of the same card follows: it shows this one's state
-        done.sent += 1
-        return None
+    pacing, done = work.pacing, work.done
     known_call = _known_call(uow, message)
     if known_call is not None and (wait := pacing.wait(known_call[0], team=team,
                                                        method=known_call[1])) > 0:
         # a call whose pace does not allow it yet: released before it is drawn (drawing is
         # most of a round's work)
-        _pace(message, now, wait, (known_call[0], team, known_call[1]), pacing=pacing,
-              spacing=spacing, done=done)
+        work.pace(message, now, wait, (known_call[0], team, known_call[1]))
         return None
     interrupted = unsure(message)
     try:
         method, args = prepare(services, uow, message,
-                               paced_client(client, pacing.pacer, team), known)
+                               paced_client(client, pacing.pacer, team), work.known)
     except Paced as paced:  # a call it needed first may not go yet: due when it may
-        _pace(message, now, paced.wait, ("", team, paced.method), pacing=pacing,
-              spacing=spacing, done=done)
+        work.pace(message, now, paced.wait, ("", team, paced.method))
         return None
     except NotReady:  # its thread has no card yet: tried again later, not every round
-        retry_at(message, now + not_ready_delay(message, now))
+        work.writes.append(partial(retry_at, message, now + not_ready_delay(message, now)))
         return None
     except Unseen as unseen:  # the recipient door: kept as refused, never sent
         refuse(uow, message, now, unseen)
@@ -236,31 +261,24 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
     if interrupted and method == "chat.postMessage":  # looked for first: that call's place too
         looked = "conversations.replies" if args.get("thread_ts") else "conversations.history"
         if (wait := pacing.take(channel, team=team, method=looked)) > 0:
-            _pace(message, now, wait, (channel, team, looked), pacing=pacing, spacing=spacing,
-                  done=done)
+            work.pace(message, now, wait, (channel, team, looked))
             return None
     wait = pacing.take(channel, team=team, method=method)
     if wait > 0:  # its pace: due again when it may go (rows after it further on), unclaimed
-        _pace(message, now, wait, (channel, team, method), pacing=pacing, spacing=spacing,
-              done=done)
+        work.pace(message, now, wait, (channel, team, method))
         return None
+    lease_until = now + DEFAULT_LEASE  # ours while the call lasts
+    work.writes.append(partial(_sending, message, lease_until))
+    return Send(message.id, message.idempotency_key, message.created_at, method, args, client,
+                lease_until=lease_until, clock=services.now, unsure=interrupted)
+
+
+def _sending(message: OutboxMessage, lease_until: datetime) -> None:
+    """Mark a row as being sent: a crash from here on leaves it to be looked for first."""
     message.attempts += 1
     message.last_error = SENDING
-    message.claimed_until = now + DEFAULT_LEASE  # ours while the call lasts
-    return Send(message.id, message.idempotency_key, message.created_at, method, args, client,
-                lease_until=message.claimed_until, clock=services.now, unsure=interrupted)
+    message.claimed_until = lease_until
 
-
-def _pace(message: OutboxMessage, now: datetime, wait: float, key: tuple[str, str | None, str],
-          *, pacing: PacingRound, spacing: Counter[tuple[str, str | None, str]],
-          done: Delivery) -> None:
-    """Release a row unsent until its call may go; the round's later rows waiting for the same
-    place one interval further each, so that they do not all come back at once."""
-    channel, team, method = key
-    later = wait + spacing[key] * pacing.pacer.interval_of(channel, team=team, method=method)
-    spacing[key] += 1
-    retry_at(message, now + timedelta(seconds=later))
-    done.wait(later)
 
 
 def _record(services: Services, outcomes: list[Sent], token: str, done: Delivery) -> None:

@@ -215,13 +215,14 @@ class MemoryOutboxRepository(OutboxRepository):
         found = (self.claimed(message_id, token) for message_id in sorted(ids))
         return [m for m in found if m is not None]
 
-    def earlier_pending(self, message: OutboxMessage) -> bool:
-        return any(m.channel == message.channel and m.id < message.id
-                   and m.state is OutboxState.PENDING for m in self._messages())
-
-    def later_pending(self, message: OutboxMessage) -> bool:
-        return any(m.channel == message.channel and m.id > message.id
-                   and m.state is OutboxState.PENDING for m in self._messages())
+    def pending_span(self, conversations: Iterable[str]) -> dict[str, tuple[int, int]]:
+        wanted = set(conversations)
+        found: dict[str, tuple[int, int]] = {}
+        for m in self._messages():
+            if m.channel in wanted and m.state is OutboxState.PENDING:
+                first, last = found.get(m.channel, (m.id, m.id))
+                found[m.channel] = (min(first, m.id), max(last, m.id))
+        return found
 
     def waiting_card_refresh(self, deal_id: int) -> bool:
         prefix = card_prefix(deal_id)

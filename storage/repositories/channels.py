@@ -22,6 +22,7 @@ from storage.models import (
     Person,
     UnknownUser,
 )
+from storage.session_reads import generation
 
 __all__ = ["ChannelRepository", "SqlChannelRepository"]
 
@@ -98,6 +99,8 @@ class SqlChannelRepository(ChannelRepository):
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # a channel's people, remembered while the session's data cannot have changed
+        self._people: tuple[int, dict[str, Sequence[Person]]] = (-1, {})
 
     def _channel(self, channel_id: str) -> KnownChannel:
         found = self.session.get(KnownChannel, channel_id)
@@ -143,9 +146,15 @@ class SqlChannelRepository(ChannelRepository):
             ChannelMember.channel_id == channel_id).order_by(ChannelMember.user_id)).all()
 
     def people_in(self, channel_id: str) -> Sequence[Person]:
-        return self.session.scalars(select(Person).join(
-            ChannelMember, ChannelMember.user_id == Person.slack_user_id).where(
-            ChannelMember.channel_id == channel_id).order_by(Person.id)).unique().all()
+        now = generation(self.session)
+        if self._people[0] != now or self.session.new:  # unflushed people: asked again
+            self._people = (now, {})
+        known = self._people[1]
+        if channel_id not in known:
+            known[channel_id] = self.session.scalars(select(Person).join(
+                ChannelMember, ChannelMember.user_id == Person.slack_user_id).where(
+                ChannelMember.channel_id == channel_id).order_by(Person.id)).unique().all()
+        return known[channel_id]
 
     def deals_posted_in(self, channel_id: str) -> Sequence[Deal]:
         return self.session.scalars(select(Deal).join(DealThread).where(

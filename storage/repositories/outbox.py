@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,12 +59,10 @@ class OutboxRepository(ABC):
         transaction ends (a delivery round reads its rows in one query)."""
 
     @abstractmethod
-    def earlier_pending(self, message: OutboxMessage) -> bool:
-        """Whether an older message of the same conversation still waits (order is kept)."""
-
-    @abstractmethod
-    def later_pending(self, message: OutboxMessage) -> bool:
-        """Whether a newer message of the same conversation waits (a card edit it supersedes)."""
+    def pending_span(self, conversations: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """The first and last id still pending in each of `conversations` that has any: an
+        older one waiting keeps a row back (order is kept); a newer card edit supersedes it.
+        One query for a delivery round."""
 
     @abstractmethod
     def waiting_card_refresh(self, deal_id: int) -> bool:
@@ -150,15 +148,15 @@ class SqlOutboxRepository(OutboxRepository):
             OutboxMessage.id.in_(list(ids)), OutboxMessage.claimed_by == token)
             .order_by(OutboxMessage.id).with_for_update()).all())
 
-    def later_pending(self, message: OutboxMessage) -> bool:
-        return self.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.channel == message.channel, OutboxMessage.id > message.id,
-            OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
-
-    def earlier_pending(self, message: OutboxMessage) -> bool:
-        return self.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.channel == message.channel, OutboxMessage.id < message.id,
-            OutboxMessage.state == OutboxState.PENDING).limit(1)) is not None
+    def pending_span(self, conversations: Iterable[str]) -> dict[str, tuple[int, int]]:
+        wanted = sorted(set(conversations))
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(OutboxMessage.channel, func.min(OutboxMessage.id), func.max(OutboxMessage.id))
+            .where(OutboxMessage.channel.in_(wanted), OutboxMessage.state == OutboxState.PENDING)
+            .group_by(OutboxMessage.channel)).all()
+        return {str(channel): (int(first), int(last)) for channel, first, last in rows}
 
     def waiting_card_refresh(self, deal_id: int) -> bool:
         return self.session.scalar(select(OutboxMessage.id).where(

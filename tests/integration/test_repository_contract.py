@@ -364,7 +364,7 @@ def test_outbox(make: Make, clock: FakeClock) -> None:
                                                                               {"x": 1})
         assert (card.state, card.attempts, card.next_attempt_at) == (OutboxState.PENDING, 0, T0)
         assert o.waiting_card_refresh(7) and not o.waiting_card_refresh(8)
-        assert o.earlier_pending(dm) and not o.earlier_pending(card)
+        assert o.pending_span(["C1", "C9"]) == {"C1": (card.id, dm.id)} and card.id < dm.id
         assert o.pending_count() == 2
         assert o.has_due(T0) and not o.has_due(T0 - timedelta(seconds=1))
         card.claimed_by, card.claimed_until = "w1", T0 + timedelta(minutes=1)
@@ -388,7 +388,7 @@ def test_outbox(make: Make, clock: FakeClock) -> None:
         held = uow.outbox.refused()
         assert [m.idempotency_key for m in held] == ["dm:2"]
         assert held[0].state is OutboxState.REFUSED
-        assert uow.outbox.pending_count() == 1 and not uow.outbox.earlier_pending(held[0])
+        assert uow.outbox.pending_count() == 1 and uow.outbox.pending_span(["C3"]) == {}
 
 
 def test_direct_message_channels_are_remembered_once(make: Make) -> None:
