@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import signal
 import threading
@@ -34,7 +35,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
 
+from bot.config import ConfigError
 from bot.outbox import deliver_due
+from bot.outbox.sending import senders_from_env
 from bot.services import Job
 from bot.usecases.closures import load_closures
 from bot.usecases.periodic import bant_prompts, ensure_clocks, gs_digests, pdm_digests
@@ -54,17 +57,26 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def interval(name: str, default: float, env: Mapping[str, str] | None = None) -> float:
-    """Seconds from the environment variable `name` (a positive number), else `default`."""
+    """Seconds from the environment variable `name` (a positive number), else `default`;
+    `ConfigError` naming the variable otherwise."""
     raw = (os.environ if env is None else env).get(name, "").strip()
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{name}: expected a number of seconds, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{name}: expected more than 0 seconds, got {raw!r}")
+        raise ConfigError(f"{name}: expected a number of seconds, got {raw!r}") from None
+    if not 0 < value < math.inf:
+        raise ConfigError(f"{name}: expected a number of seconds above 0, got {raw!r}")
     return value
+
+
+def check_settings(env: Mapping[str, str] | None = None) -> None:
+    """Read the scheduler's and the outbox's settings once before anything starts, so that a bad
+    value is one line at start (`ConfigError`), not a failure after the database was touched."""
+    interval("COSELLER_SWEEP_SECONDS", 30.0, env)
+    interval("COSELLER_OUTBOX_SECONDS", 2.0, env)
+    senders_from_env(None if env is None else dict(env))
 
 
 def job_table(services: Services, *, sweep_seconds: float | None = None,

@@ -140,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"run": _run, "console": _console, "scheduler": _scheduler, "db": _db,
                 "directory": _directory}
     try:
+        if args.command in ("run", "console", "scheduler"):
+            from scheduler import check_settings
+
+            check_settings()  # a bad interval or pool size: one line before anything starts
         return commands[args.command](args)
     except Exception as error:   # a problem of the setup is one line; a bug keeps its trace
         line = explain(error, _url_in_use(args))

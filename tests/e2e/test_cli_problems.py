@@ -104,6 +104,26 @@ def test_settings_that_are_wrong(monkeypatch: pytest.MonkeyPatch,
     assert "COSELLER_CONFIG: cannot read" in one_line(["run"], capsys)
 
 
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("COSELLER_OUTBOX_SECONDS", "abc", "expected a number of seconds, got 'abc'"),
+    ("COSELLER_SWEEP_SECONDS", "0", "expected a number of seconds above 0, got '0'"),
+    ("COSELLER_SWEEP_SECONDS", "-1", "expected a number of seconds above 0, got '-1'"),
+    ("COSELLER_OUTBOX_SECONDS", "inf", "expected a number of seconds above 0, got 'inf'"),
+    ("COSELLER_OUTBOX_SENDERS", "abc", "expected a whole number from 1 to 512, got 'abc'"),
+])
+def test_intervals_and_senders_that_are_wrong(name: str, value: str, says: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by a fresh pair of eyes: a bad interval was a traceback, after the scheduler had
+    migrated the database. Now one line before anything starts; the database is not touched."""
+    ledger = tmp_path / "ledger.db"
+    monkeypatch.setenv(name, value)
+    for command in (["scheduler"], ["run"], ["console", "--as", "aiko"]):
+        line = one_line(["--database-url", f"sqlite:///{ledger}", *command], capsys)
+        assert line == f"coseller: configuration error: {name}: {says}"
+    assert not ledger.exists()
+
+
 def test_a_directory_file_that_does_not_exist(capsys: pytest.CaptureFixture[str]) -> None:
     line = one_line(["directory", "import", "/missing-coseller-dir/people.toml"], capsys)
     assert line == "/missing-coseller-dir/people.toml: cannot be read (No such file or directory)"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import ConfigError
 from bot.services import Services
 from scheduler import build_scheduler, interval, job_table
 from tests.fakes.slack import FakeSlack
@@ -52,8 +53,8 @@ def test_intervals_come_from_the_environment(services: Services,
     monkeypatch.setenv("COSELLER_OUTBOX_SECONDS", "0.5")
     every = {job.id: job.every for job in job_table(services)}
     assert every["sweep-clocks"] == 5 and every["deliver-outbox"] == 0.5
-    for wrong in ("soon", "0", "-3"):
-        with pytest.raises(ValueError, match="COSELLER_SWEEP_SECONDS"):
+    for wrong in ("soon", "0", "-3", "nan", "inf"):
+        with pytest.raises(ConfigError, match="COSELLER_SWEEP_SECONDS"):
             interval("COSELLER_SWEEP_SECONDS", 30, {"COSELLER_SWEEP_SECONDS": wrong})
 
 
