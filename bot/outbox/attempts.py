@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 SENDING = "sending"  # last_error while a send is under way: a crash leaves it so
 SUPERSEDED = "superseded"  # last_error of a card edit settled without a call: a newer one follows
+STALE = "stale"  # last_error's prefix of a reminder settled without a call: it no longer holds
 MAYBE_SENT = "maybe sent"  # last_error's prefix after a failure that Slack may have acted on
 
 
@@ -46,8 +47,13 @@ def retry_at(message: OutboxMessage, at: datetime) -> None:
 def superseded(message: OutboxMessage) -> None:
     """Settle a card edit without a call: a newer edit of the same card waits behind it, and the
     card is drawn when sent, so that one shows this one's state too (a burst is one edit)."""
+    settled(message, SUPERSEDED)
+
+
+def settled(message: OutboxMessage, why: str) -> None:
+    """Settle a row without a call (`why`: superseded, stale): nothing is left to send."""
     message.state = OutboxState.SENT
-    message.last_error = SUPERSEDED
+    message.last_error = why[:480]
     release(message)
 
 

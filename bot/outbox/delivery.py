@@ -20,11 +20,13 @@ from sqlalchemy.exc import DBAPIError
 from bot.installations import outbox_client, team_of
 from bot.outbox.attempts import (
     SENDING,
+    STALE,
     after_send,
     failed,
     refuse,
     release,
     retry_at,
+    settled,
     superseded,
     unsure,
 )
@@ -41,6 +43,7 @@ from bot.outbox.sending import (
 from bot.pacing import Paced, Pacer, PacingRound
 from bot.usecases.channels import HeldBack, hold
 from bot.usecases.recipients import Unseen
+from bot.usecases.reminder_currency import Reminders
 from storage.claims import DEFAULT_LEASE, claim_outbox
 from storage.models import OutboxMessage, OutboxState
 from storage.repositories.outbox import CARD_CONVERSATION
@@ -141,6 +144,7 @@ class _Round:
     pacing: PacingRound
     done: Delivery
     known: Destinations
+    reminders: Reminders
     spacing: Counter[tuple[str, str | None, str]] = field(default_factory=Counter)
     writes: list[Callable[[], None]] = field(default_factory=list)
 
@@ -162,13 +166,13 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
     """In one transaction: each row rendered, checked at the doors and paced; those that go
     now marked as being sent; the others released to when they may go."""
     sends: list[Send] = []
-    work = _Round(pacing, done, known)
     with services.uow(actor="outbox") as uow, uow.reads_kept():
         messages = uow.outbox.claimed_many(ids, token)
-        # read together: each row finds its deal and thread, and its conversation's first and
-        # last pending rows, without a query of its own
+        # read together: each row finds its deal and thread, its conversation's first and last
+        # pending rows, and a reminder its clock, without a query of its own
         uow.deals.many(_deals_of(messages))
         spans = uow.outbox.pending_span(m.channel for m in messages)
+        work = _Round(pacing, done, known, Reminders(uow, (m.idempotency_key for m in messages)))
         for message in messages:
             sender = clients.get(message.id)
             if sender is None or message.state is not OutboxState.PENDING:
@@ -223,6 +227,12 @@ def _prepare_one(services: Services, uow: AbstractUnitOfWork, message: OutboxMes
     client, team = sender
     now = services.now()
     pacing, done = work.pacing, work.done
+    if (stale := work.reminders.stale(message.idempotency_key, now)) is not None:
+        # it would say what no longer holds ("3 hours left" after the breach): not sent
+        log.info("outbox %s not sent: %s", message.idempotency_key, stale)
+        work.writes.append(partial(settled, message, f"{STALE}: {stale}"))
+        done.sent += 1
+        return None
     known_call = _known_call(uow, message)
     if known_call is not None and (wait := pacing.wait(known_call[0], team=team,
                                                        method=known_call[1])) > 0:
