@@ -168,9 +168,12 @@ def _prepare_round(services: Services, clients: dict[int, Sender], ids: list[int
     sends: list[Send] = []
     with services.uow(actor="outbox") as uow, uow.reads_kept():
         messages = uow.outbox.claimed_many(ids, token)
-        # read together: each row finds its deal and thread, its conversation's first and last
-        # pending rows, and a reminder its clock, without a query of its own
-        uow.deals.many(_deals_of(messages))
+        # read together: each row finds its deal, thread and channel's people, its
+        # conversation's first and last pending rows, and a reminder its clock, without a
+        # query of its own
+        deals = uow.deals.many(_deals_of(messages))
+        uow.channels.read_ahead(d.thread.channel_id for d in deals
+                                if d.thread is not None and d.thread.channel_id)
         spans = uow.outbox.pending_span(m.channel for m in messages)
         work = _Round(pacing, done, known, Reminders(uow, (m.idempotency_key for m in messages)))
         for message in messages:

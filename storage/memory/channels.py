@@ -65,6 +65,9 @@ class MemoryChannelRepository(ChannelRepository):
         return sorted((m for m in self.store.rows(ChannelMember) if m.channel_id == channel_id),
                       key=lambda m: m.user_id)
 
+    def read_ahead(self, channel_ids: Iterable[str]) -> None:
+        """Nothing to read ahead: the store is memory."""
+
     def people_in(self, channel_id: str) -> Sequence[Person]:
         users = {m.user_id for m in self.members(channel_id)}
         return [p for p in self.store.rows(Person) if p.slack_user_id in users]

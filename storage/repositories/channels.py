@@ -60,6 +60,11 @@ class ChannelRepository(ABC):
         workspace: a Slack Connect member belongs to another one), by id."""
 
     @abstractmethod
+    def read_ahead(self, channel_ids: Iterable[str]) -> None:
+        """Read what `members_known` and `people_in` answer for several channels at once (a
+        delivery round's), to be answered from memory while the session is unchanged."""
+
+    @abstractmethod
     def deals_posted_in(self, channel_id: str) -> Sequence[Deal]:
         """The open deals whose thread is (or will be) in the channel, by id."""
 
@@ -145,16 +150,37 @@ class SqlChannelRepository(ChannelRepository):
         return self.session.scalars(select(ChannelMember).where(
             ChannelMember.channel_id == channel_id).order_by(ChannelMember.user_id)).all()
 
-    def people_in(self, channel_id: str) -> Sequence[Person]:
+    def _remembered(self) -> dict[str, Sequence[Person]]:
         now = generation(self.session)
         if self._people[0] != now or self.session.new:  # unflushed people: asked again
             self._people = (now, {})
-        known = self._people[1]
+        return self._people[1]
+
+    def people_in(self, channel_id: str) -> Sequence[Person]:
+        known = self._remembered()
         if channel_id not in known:
             known[channel_id] = self.session.scalars(select(Person).join(
                 ChannelMember, ChannelMember.user_id == Person.slack_user_id).where(
                 ChannelMember.channel_id == channel_id).order_by(Person.id)).unique().all()
         return known[channel_id]
+
+    def read_ahead(self, channel_ids: Iterable[str]) -> None:
+        wanted = sorted(set(channel_ids) - set(self._remembered()))
+        if not wanted:
+            return
+        # the channels' rows, held by the caller's `reads_kept` (`members_known` then finds
+        # them in the session), and their people, remembered per channel
+        self.session.scalars(select(KnownChannel).where(KnownChannel.channel_id.in_(wanted))
+                             ).all()
+        found: dict[str, list[Person]] = {channel: [] for channel in wanted}
+        for channel, person in self.session.execute(
+                select(ChannelMember.channel_id, Person).join(
+                    Person, ChannelMember.user_id == Person.slack_user_id)
+                .where(ChannelMember.channel_id.in_(wanted))
+                .order_by(ChannelMember.channel_id, Person.id)).all():
+            if not found[channel] or found[channel][-1] is not person:
+                found[channel].append(person)
+        self._remembered().update(found)
 
     def deals_posted_in(self, channel_id: str) -> Sequence[Deal]:
         return self.session.scalars(select(Deal).join(DealThread).where(

@@ -82,6 +82,24 @@ def test_people_in_a_channel_whatever_their_workspace(make: Make, people: Dir) -
         assert list(uow.channels.people_in("C2")) == []
 
 
+def test_people_read_ahead_are_the_same_and_a_change_is_seen(make: Make, people: Dir) -> None:
+    """A delivery round reads its channels' people at once and answers from memory; a change
+    in the same transaction (a join) is seen all the same."""
+    with make() as uow:
+        uow.channels.set_members("C1", ["U0AIKO", "U0BEN", "U0GS", "U0STRANGER"], T0)
+        uow.channels.set_members("C3", ["U0GS"], T0)
+        uow.commit()
+    with make() as uow, uow.reads_kept():
+        uow.channels.read_ahead(["C1", "C2", "C3"])
+        assert [p.id for p in uow.channels.people_in("C1")] == \
+            sorted([people.aiko, people.ben, people.gs])
+        assert list(uow.channels.people_in("C2")) == []
+        assert [p.id for p in uow.channels.people_in("C3")] == [people.gs]
+        assert uow.channels.members_known("C1") and not uow.channels.members_known("C2")
+        uow.channels.joined("C3", "U0AIKO", T0)
+        assert [p.id for p in uow.channels.people_in("C3")] == sorted([people.aiko, people.gs])
+
+
 def test_open_deals_posted_in_a_channel(make: Make, people: Dir) -> None:
     one = add_deal(make, new_deal(people.acme, "one.example"))
     two = add_deal(make, new_deal(people.bravo, "two.example"))
