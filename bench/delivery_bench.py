@@ -21,7 +21,10 @@ channel's posts at one a second after its burst, plus one call's latency, for th
 the busiest workspace's cards at Tier 3 (`chat.update`, 50 a minute after its burst), after
 the last change, for the cards. Printed: time to drain beside each floor (the ratio), 429s
 received (per method), `chat.update` calls per card, `conversations.open` calls, p50/p99 of the
-answers' delivery (queued to stored at the fake), the sweep's time, peak RSS.
+answers' delivery (queued to stored at the fake), the sweep's time, peak RSS. REFERENCE 2 is
+this machine's floor: the same posts made by a bare pool of 128 threads at the same pace, with
+no database and no rendering (`--no-bare` skips it); the fake runs in this process, so both
+share its two cores.
 
 The outbox sends with one bot token here, so the fake accepts that token in every workspace
 (limits are still per workspace, by channel; each thread is in its channel's workspace). Each
@@ -30,7 +33,7 @@ a channel's members once, at `conversations.members`' Tier 4 pace). Targets (iss
 reported, never enforced: drain within 1.25x of the floor, no 429 from Coseller's own pace,
 answers p99 under 1 s.
 
-    .venv/bin/python bench/delivery_bench.py [--reminders 10000] [--channels 2000]
+    .venv/bin/python bench/delivery_bench.py [--reminders 10000] [--channels 2000] [--no-bare]
         [--workspaces 3] [--deals 500] [--edits 5] [--answers 200] [--replicas 1|3]
         [--db sqlite|postgresql] [--pg-url URL] [--latency 0.15] [--jitter 0.05]
 """
@@ -47,11 +50,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import project_root  # noqa: F401 - the project root on sys.path, for `tests.fakes`
+from slack_sdk import WebClient
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
@@ -71,6 +76,7 @@ T0 = datetime(2025, 12, 4, 3, 0, tzinfo=UTC)  # Thu 4 Dec 2025 12:00 in Tokyo, a
 DEFAULT_PG_URL = os.environ.get("TEST_DATABASE_URL",
                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_RATIO, TARGET_P99 = 1.25, 1.0
+BARE_SENDERS = 128  # REFERENCE 2's threads: more than the drain needs in flight at once
 
 
 def _mib() -> float:
@@ -119,6 +125,31 @@ def floors(args: argparse.Namespace, last_change: float) -> tuple[float, float]:
     per_team = math.ceil(args.deals / args.workspaces)
     cards = last_change + max(0.0, per_team - tier.burst) / tier.per_second
     return reminders + args.latency, cards + args.latency
+
+
+def bare_pool(fake: SlackLike, args: argparse.Namespace) -> float:
+    """REFERENCE 2, not Coseller's code: the same reminders' posts (same channels, same
+    workspaces) made by a bare pool of threads at Slack's pace (`slack_pacer`), with no database
+    and no rendering: what this machine and the fake allow. Seconds from the first call to the
+    last post stored."""
+    teams = tuple(f"T{n:03d}" for n in range(args.workspaces))
+    pacer = slack_pacer()
+    clients = threading.local()
+
+    def post(n: int) -> None:
+        channel = f"C{n % args.channels:07d}"
+        team = teams[(n % args.channels) % len(teams)]
+        while (wait := pacer.take(channel, team=team)) > 0:
+            time.sleep(wait)
+        if not hasattr(clients, "client"):
+            clients.client = WebClient(token="xoxb-reliability", base_url=fake.api_url,
+                                       timeout=30)
+        clients.client.chat_postMessage(channel=channel, text=f"bare {n}")
+
+    began = time.monotonic()
+    with ThreadPoolExecutor(max_workers=BARE_SENDERS) as pool:
+        list(pool.map(post, range(args.reminders)))
+    return time.monotonic() - began
 
 
 def pending(services: Services) -> int:
@@ -255,6 +286,13 @@ def run(url: str, args: argparse.Namespace) -> None:
     _row("peak RSS", f"{_mib():8.0f} MiB")
     for replica in fleet:
         replica.engine.dispose()
+    if not args.no_bare:
+        time.sleep(2.0)  # the fake's limits refill
+        bare = bare_pool(fake, args)
+        _row("  REFERENCE 2: a bare pool, no database", f"{bare:8.2f} s  "
+             f"({args.reminders / bare:,.1f} posts/s, {BARE_SENDERS} threads: this machine's "
+             f"floor)")
+        _row("  ratio drained / bare pool", f"{drained / bare:8.1f}x")
     fake.stop()
 
 
@@ -274,6 +312,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.15)
     parser.add_argument("--jitter", type=float, default=0.05)
     parser.add_argument("--timeout", type=float, default=3600.0)
+    parser.add_argument("--no-bare", action="store_true",
+                        help="skip REFERENCE 2 (the same posts from a bare pool)")
     args = parser.parse_args()
     args.deals = min(args.deals, args.reminders)
     logging.basicConfig(level=logging.ERROR)

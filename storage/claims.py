@@ -79,14 +79,17 @@ def claim_due_clocks_in(session: Session, *, now: datetime, limit: int, worker: 
 
 
 def claim_outbox(factory: sessionmaker[Session], *, now: datetime, limit: int, worker: str,
-                 lease: timedelta = DEFAULT_LEASE) -> list[int]:
+                 lease: timedelta = DEFAULT_LEASE, lanes: int | None = None) -> list[int]:
     """Claim up to `limit` pending outgoing messages whose next attempt is due and that head
     their conversation (no earlier pending message of the same conversation, claimed or not:
     one conversation never has two sends in flight, and a waiting row takes no slot); the
-    first lane first (`storage.lanes`: answers to people before background work)."""
+    first lane first (`storage.lanes`: answers to people before background work). `lanes`:
+    only rows of that lane or a first one (a pump's thread for answers alone)."""
+    heads = _conversation_head()
     return _claim(factory, OutboxMessage, state_sql="outbox.state = 'pending'",
                   due_column=OutboxMessage.next_attempt_at, now=now, limit=limit, worker=worker,
-                  lease=lease, extra=_conversation_head(), first=OutboxMessage.lane)
+                  lease=lease, first=OutboxMessage.lane,
+                  extra=heads if lanes is None else and_(heads, OutboxMessage.lane <= lanes))
 
 
 def _conversation_head() -> Any:

@@ -74,19 +74,22 @@ def deliver_due(services: Services, client: WebClient, *, limit: int = 100,
 
 
 def deliver_round(services: Services, client: WebClient, *, limit: int = 100,
-                  pacer: Pacer | None = None, senders: int | None = None) -> Delivery:
+                  pacer: Pacer | None = None, senders: int | None = None,
+                  lanes: int | None = None) -> Delivery:
     """One round: claim due conversation heads, prepare them, send them side by side (up to
     `senders` calls in flight), record the outcomes.
 
     The rows to send are marked as being sent (committed) before any call, so that after a
     crash each is reconciled with what Slack already has before anything is sent again. Each
     round claims under a token of its own and records only the rows it still holds: a row whose
-    lease ran out meanwhile and was claimed by another worker is left to that worker.
+    lease ran out meanwhile and was claimed by another worker is left to that worker. `lanes`:
+    only rows of that lane or a first one (`storage.lanes`).
     """
     pacer = pacer or services.pacer
     client = outbox_client(client)  # no SDK retries: the outbox sees every failure
     token = f"{services.worker}:{uuid.uuid4().hex[:12]}"
-    ids = claim_outbox(services.factory, now=services.now(), limit=limit, worker=token)
+    ids = claim_outbox(services.factory, now=services.now(), limit=limit, worker=token,
+                       lanes=lanes)
     done = Delivery()
     deliver_claimed(services, client, ids, token=token, pacer=pacer, done=done,
                     senders=senders or DEFAULT_SENDERS)

@@ -4,12 +4,14 @@ burst of card changes as one edit, and a round's calls side by side (not one at 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.outbox import deliver_round, enqueue
 from bot.outbox.delivery import Delivery, deliver_claimed
+from bot.outbox.pump import OutboxPump
 from bot.pacing import Pacer
 from bot.services import Services
 from bot.usecases.cards import refresh_card
@@ -49,6 +51,51 @@ def test_an_answer_queued_behind_a_backlog_goes_in_the_first_round(
     assert done.sent == 5
     assert [c.args.get("text") for c in slack.calls_of("chat.postEphemeral")] == ["yes"]
     assert deliver_all(services, client) == 26
+
+
+def test_the_answers_thread_claims_only_answers(services: Services, client: WebClient,
+                                               slack: FakeSlack) -> None:
+    """The pump's third thread takes answers alone: background rows stay for the others."""
+    for n in range(3):
+        _queue(services, f"t:bulk:{n}", {"method": POST, "args": {"channel": f"C0BULK{n:03d}",
+                                                                  "text": f"reminder {n}"}})
+    _queue(services, "t:answer", {"method": "chat.postEphemeral",
+                                  "args": {"channel": "C0BULK000", "user": AIKO, "text": "yes"}})
+    done = deliver_round(services, client, limit=10, pacer=Pacer(0.0), lanes=ANSWER)
+    assert done.sent == 1 and slack.calls_of(POST) == []
+    assert deliver_round(services, client, limit=10, pacer=Pacer(0.0), lanes=ANSWER).sent == 0
+    assert deliver_all(services, client) == 3
+
+
+def test_a_pump_answers_while_its_rounds_are_busy(services: Services, client: WebClient,
+                                                  slack: FakeSlack) -> None:
+    """Both rounds held by slow background calls; an answer queued then still goes at once."""
+    release = threading.Event()
+
+    class Slow(WebClient):
+        def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+            if api_method == POST:
+                release.wait(10)
+            return super().api_call(api_method, **kwargs)
+
+    for n in range(40):
+        _queue(services, f"t:bulk:{n}", {"method": POST, "args": {"channel": f"C0BULK{n:03d}",
+                                                                  "text": f"reminder {n}"}})
+    services.pacer = Pacer(0.0)
+    pump = OutboxPump(services, Slow(token=client.token, base_url=client.base_url),
+                      interval=0.05, senders=4).start()
+    try:
+        _queue(services, "t:answer", {"method": "chat.postEphemeral", "args": {
+            "channel": "C0BULK000", "user": AIKO, "text": "yes"}})
+        pump.wake()
+        deadline = time.monotonic() + 10
+        while not slack.calls_of("chat.postEphemeral") and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert [c.args.get("text") for c in slack.calls_of("chat.postEphemeral")] == ["yes"]
+        assert slack.calls_of(POST) == []               # the rounds still wait on their calls
+    finally:
+        release.set()
+        pump.stop()
 
 
 def test_a_burst_of_changes_to_a_card_is_one_edit(
