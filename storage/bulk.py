@@ -10,10 +10,10 @@ number."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import JSON, Column, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -23,26 +23,32 @@ __all__ = ["insert_many", "update_many"]
 
 
 def _converters(table: Table, names: Sequence[str], dialect: Dialect
-                ) -> list[Callable[[Any], Any]]:
-    def converter(column: Column[Any]) -> Callable[[Any], Any]:
+                ) -> list[Callable[[Any], Any] | None]:
+    """Each column's conversion (None: values go as they are); a scalar column's remembered
+    per distinct value (thousands of rows share a few times and states), a JSON document's
+    never (each is its own)."""
+    def converter(column: Column[Any]) -> Callable[[Any], Any] | None:
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if process is None:
-            return lambda value: value
+        if process is None or isinstance(column.type, JSON):
+            return process
         seen: dict[Any, Any] = {}
         bound = process
 
         def convert(value: Any) -> Any:
-            if not isinstance(value, Hashable):
-                return bound(value)
             try:
                 return seen[value]
             except KeyError:
                 found = seen[value] = bound(value)
                 return found
-            except TypeError:  # a hashable-looking value holding an unhashable one
+            except TypeError:  # an unhashable value
                 return bound(value)
         return convert
     return [converter(table.c[name]) for name in names]
+
+
+def _values(row: dict[str, Any], names: Sequence[str],
+            convert: Sequence[Callable[[Any], Any] | None]) -> tuple[Any, ...]:
+    return tuple(row[n] if c is None else c(row[n]) for c, n in zip(convert, names, strict=True))
 
 
 def _defaults(table: Table, names: Sequence[str]) -> dict[str, Any] | None:
@@ -100,14 +106,14 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
     mark = _marker(dialect)
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
            f"VALUES ({', '.join(mark for _ in names)}){conflict}")
-    params = [tuple(c(row[n]) for c, n in zip(convert, names, strict=True)) for row in rows]
-    connection.exec_driver_sql(sql, params)
+    connection.exec_driver_sql(sql, [_values(row, names, convert) for row in rows])
 
 
 def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str],
-             convert: Sequence[Callable[[Any], Any]]) -> tuple[list[Any], ...]:
+             convert: Sequence[Callable[[Any], Any] | None]) -> tuple[list[Any], ...]:
     """The rows' values column by column, converted: one array parameter each."""
-    return tuple([c(row[n]) for row in rows] for c, n in zip(convert, names, strict=True))
+    return tuple([row[n] for row in rows] if c is None else [c(row[n]) for row in rows]
+                 for c, n in zip(convert, names, strict=True))
 
 
 def _arrays(table: Table, names: Sequence[str], dialect: Dialect) -> str:
@@ -148,8 +154,7 @@ def update_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
                 assignments.append(f"{increment} = {increment} + 1")
             sql = (f"UPDATE {table.name} SET {', '.join(assignments)} "
                    f"WHERE {' AND '.join(f'{k} = {mark}' for k in match)}")
-            params = [tuple(c(row[n]) for c, n in zip(convert, names, strict=True))
-                      for row in members]
-            result = connection.exec_driver_sql(sql, params)
+            result = connection.exec_driver_sql(
+                sql, [_values(row, names, convert) for row in members])
         written += result.rowcount
     return written
