@@ -1,14 +1,19 @@
-"""Bulk writes at the driver: thousands of rows in one `executemany`, each value converted by its
+"""Bulk writes at the driver: thousands of rows in one statement, each value converted by its
 column's own SQLAlchemy type (`bind_processor`, so stored exactly as the ORM stores it), but
 once per distinct value and without the per-row bookkeeping of a compiled statement: the sweep
-writes 10,000 clocks and outbox rows in a fraction of a second."""
+writes 10,000 clocks and outbox rows in a fraction of a second.
+
+SQLite runs one `executemany` (each row a step of one prepared statement, in-process). On
+PostgreSQL an `executemany` is still one statement execution per row on the server, so there
+the rows go as one array per column (`unnest`): one statement, one round trip, whatever their
+number."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import JSON, Column, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -18,26 +23,32 @@ __all__ = ["insert_many", "update_many"]
 
 
 def _converters(table: Table, names: Sequence[str], dialect: Dialect
-                ) -> list[Callable[[Any], Any]]:
-    def converter(column: Column[Any]) -> Callable[[Any], Any]:
+                ) -> list[Callable[[Any], Any] | None]:
+    """Each column's conversion (None: values go as they are); a scalar column's remembered
+    per distinct value (thousands of rows share a few times and states), a JSON document's
+    never (each is its own)."""
+    def converter(column: Column[Any]) -> Callable[[Any], Any] | None:
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if process is None:
-            return lambda value: value
+        if process is None or isinstance(column.type, JSON):
+            return process
         seen: dict[Any, Any] = {}
         bound = process
 
         def convert(value: Any) -> Any:
-            if not isinstance(value, Hashable):
-                return bound(value)
             try:
                 return seen[value]
             except KeyError:
                 found = seen[value] = bound(value)
                 return found
-            except TypeError:  # a hashable-looking value holding an unhashable one
+            except TypeError:  # an unhashable value
                 return bound(value)
         return convert
     return [converter(table.c[name]) for name in names]
+
+
+def _values(row: dict[str, Any], names: Sequence[str],
+            convert: Sequence[Callable[[Any], Any] | None]) -> tuple[Any, ...]:
+    return tuple(row[n] if c is None else c(row[n]) for c, n in zip(convert, names, strict=True))
 
 
 def _defaults(table: Table, names: Sequence[str]) -> dict[str, Any] | None:
@@ -82,12 +93,34 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         names += list(defaults)
         rows = [{**row, **defaults} for row in rows]
     convert = _converters(table, names, dialect)
+    conflict = f" ON CONFLICT ({unique}) DO NOTHING" if unique else ""
+    if dialect.name == "postgresql":
+        # in the rows' order (their ids keep each conversation's order)
+        listed = ", ".join(names)
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({listed}) SELECT {listed} "
+            f"FROM unnest({_arrays(table, names, dialect)}) WITH ORDINALITY "
+            f"AS v({listed}, ordinal) ORDER BY ordinal{conflict}",
+            _columns(rows, names, convert))
+        return
     mark = _marker(dialect)
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join(mark for _ in names)})"
-           + (f" ON CONFLICT ({unique}) DO NOTHING" if unique else ""))
-    params = [tuple(c(row[n]) for c, n in zip(convert, names, strict=True)) for row in rows]
-    connection.exec_driver_sql(sql, params)
+           f"VALUES ({', '.join(mark for _ in names)}){conflict}")
+    connection.exec_driver_sql(sql, [_values(row, names, convert) for row in rows])
+
+
+def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str],
+             convert: Sequence[Callable[[Any], Any] | None]) -> tuple[list[Any], ...]:
+    """The rows' values column by column, converted: one array parameter each."""
+    return tuple([row[n] for row in rows] if c is None else [c(row[n]) for row in rows]
+                 for c, n in zip(convert, names, strict=True))
+
+
+def _arrays(table: Table, names: Sequence[str], dialect: Dialect) -> str:
+    """`%b::<type>[]` per column: each array sent in binary (psycopg's text form of an array
+    of long strings costs far more than the statement), cast to its column's type (an array
+    of NULLs has none)."""
+    return ", ".join(f"%b::{table.c[n].type.compile(dialect=dialect)}[]" for n in names)
 
 
 def update_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], *,
@@ -107,13 +140,21 @@ def update_many(session: Session, table: Table, rows: Sequence[dict[str, Any]], 
         setting = [k for k in keys if k not in match]
         names = [*setting, *match]
         convert = _converters(table, names, dialect)
-        assignments = [f"{k} = {mark}" for k in setting]
-        if increment is not None:
-            assignments.append(f"{increment} = {increment} + 1")
-        sql = (f"UPDATE {table.name} SET {', '.join(assignments)} "
-               f"WHERE {' AND '.join(f'{k} = {mark}' for k in match)}")
-        params = [tuple(c(row[n]) for c, n in zip(convert, names, strict=True))
-                  for row in members]
-        result = connection.exec_driver_sql(sql, params)
+        if dialect.name == "postgresql":
+            assignments = [f"{k} = v.{k}" for k in setting]
+            if increment is not None:
+                assignments.append(f"{increment} = t.{increment} + 1")
+            sql = (f"UPDATE {table.name} AS t SET {', '.join(assignments)} "
+                   f"FROM unnest({_arrays(table, names, dialect)}) AS v({', '.join(names)}) "
+                   f"WHERE {' AND '.join(f't.{k} = v.{k}' for k in match)}")
+            result = connection.exec_driver_sql(sql, _columns(members, names, convert))
+        else:
+            assignments = [f"{k} = {mark}" for k in setting]
+            if increment is not None:
+                assignments.append(f"{increment} = {increment} + 1")
+            sql = (f"UPDATE {table.name} SET {', '.join(assignments)} "
+                   f"WHERE {' AND '.join(f'{k} = {mark}' for k in match)}")
+            result = connection.exec_driver_sql(
+                sql, [_values(row, names, convert) for row in members])
         written += result.rowcount
     return written

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, text, update
+from sqlalchemy import and_, any_, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage.models import Clock, OutboxMessage
@@ -57,7 +57,14 @@ def _claim_in(session: Session, model: Any, *, state_sql: str, due_column: Any,
     values: dict[str, Any] = {"claimed_by": worker, "claimed_until": now + lease}
     if hasattr(model, "version"):
         values["version"] = model.version + 1
-    statement = (update(model).where(model.id.in_(candidates.scalar_subquery()))
+    chosen = candidates.scalar_subquery()
+    if session.get_bind().dialect.name == "postgresql":
+        # `= ANY(ARRAY(...))`: the candidates are computed once and their rows found by primary
+        # key; with `IN (...)` the planner hashes them against a scan of the whole table
+        where_chosen = model.id == any_(func.array(chosen))
+    else:
+        where_chosen = model.id.in_(chosen)
+    statement = (update(model).where(where_chosen)
                  .values(**values).returning(model.id)
                  .execution_options(synchronize_session=False))
     return sorted(session.scalars(statement).all())

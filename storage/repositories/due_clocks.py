@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Clock, ClockState, Deal, DealStatus, DealThread, Party
+from storage.repositories.internals import among
 
 __all__ = ["DueClock", "DueDeal", "due_pairs", "load_due"]
 
@@ -63,7 +64,7 @@ def load_due(session: Session, ids: Iterable[int], token: str | None
         return []
     query = (select(*_CLOCK, *_DEAL).outerjoin(Deal, Deal.id == Clock.deal_id)
              .outerjoin(DealThread, DealThread.deal_id == Deal.id)
-             .where(Clock.id.in_(wanted)))
+             .where(among(session, Clock.id, wanted)))
     if token is not None:
         # only the rows this claim still holds, locked (the clocks only): a lease that ran out
         # meanwhile may have handed a row to another replica, which then acts on it instead

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Extension, RequestStatus
+from storage.repositories.internals import among
 
 __all__ = ["ExtensionRepository", "SqlExtensionRepository"]
 
@@ -48,5 +49,6 @@ class SqlExtensionRepository(ExtensionRepository):
         if not ids:
             return []
         return self.session.scalars(select(Extension).where(
-            Extension.clock_id.in_(ids), Extension.status == RequestStatus.APPROVED)
+            among(self.session, Extension.clock_id, ids),
+            Extension.status == RequestStatus.APPROVED)
             .order_by(Extension.id)).all()
