@@ -14,11 +14,17 @@ from datetime import datetime
 from storage.models import ClockState
 from storage.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["Reminders"]
+__all__ = ["Reminders", "step_key"]
 
 # `clock:<id>:<step>` with `:ext<n>` after an extension, and `:dm:<user>` for a direct message
 _REMINDER = re.compile(r"^clock:(?P<id>\d+):(?P<step>[a-z0-9_]+)(?::ext(?P<ext>\d+))?(?::dm:.+)?$")
 _FINAL_STEPS = frozenset({"breach", "lapse"})  # what happened: said whenever it reaches Slack
+
+
+def step_key(clock_id: int, step: str, extensions: int) -> str:
+    """The outbox key of a clock's step (its direct messages add `:dm:<user>`): written by the
+    sweep, read back here at send time, so the two never disagree."""
+    return f"clock:{clock_id}:{step}" + (f":ext{extensions}" if extensions else "")
 
 
 class Reminders:

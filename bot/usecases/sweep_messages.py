@@ -24,6 +24,7 @@ from bot.messages import (
     Typed,
     due_param,
 )
+from bot.usecases.reminder_currency import step_key
 from bot.usecases.sweep_batch import Batch
 from rules.clocks import Clock as RulesClock
 from rules.clocks import hours_left
@@ -87,8 +88,7 @@ def act(batch: Batch, row: DueClock, deal: DueDeal, *, step: PlannedStep, clock:
     """Queue (in the batch) the messages of one step. An extension re-arms a clock's steps
     (planned again from its new due time): their messages are keyed by how many extensions the
     clock has had, so a step taken before is said again, and once, for the new due time."""
-    key = f"clock:{row.id}:{step.key}" + (f":ext{len(clock.extensions)}" if clock.extensions
-                                          else "")
+    key = step_key(row.id, step.key, len(clock.extensions))
     if row.owed_by is Party.GS:
         _gs_step(batch, key, row, deal, step=step, clock=clock, left=left)
         return

@@ -80,3 +80,14 @@ def test_a_reminder_past_its_deadline_is_not_sent_even_before_the_sweep_breaches
     assert not [k for k in posted(slack) if k.startswith(f"clock:{clock_id}:")]
     assert (outbox(services)[f"clock:{clock_id}:remind_4h:dm:{AIKO}"].last_error or "") \
         .startswith(f"{STALE}: its clock is past due")
+
+
+def test_the_sweeps_step_keys_are_what_the_check_reads() -> None:
+    from bot.usecases.reminder_currency import _REMINDER, step_key
+
+    for extensions in (0, 2):
+        for suffix in ("", ":dm:U0AIKO01"):
+            found = _REMINDER.match(step_key(7, "remind_4h", extensions) + suffix)
+            assert found is not None
+            assert (found["id"], found["step"], int(found["ext"] or 0)) == ("7", "remind_4h",
+                                                                           extensions)
